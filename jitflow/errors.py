@@ -1,0 +1,32 @@
+"""The exceptions jitflow raises for problems a user can cause.
+
+Every message says what was found, where (the user's ``file.py:LINE`` and the source text,
+when known) and the way out. One class per kind of problem, so that users can catch what
+they expect; all derive from :class:`JitflowError`.
+"""
+
+from __future__ import annotations
+
+
+class JitflowError(Exception):
+    """Base class of every error jitflow raises on purpose."""
+
+
+class TracerConversionError(JitflowError, TypeError):
+    """A traced array was used where Python needs a concrete value (bool, int, ndarray)."""
+
+
+class UnsupportedError(JitflowError, NotImplementedError):
+    """The code uses a NumPy function, argument or construct jitflow does not support."""
+
+
+class InvalidArgumentError(JitflowError, TypeError):
+    """A decorated function was called with an argument jitflow cannot take."""
+
+
+class ShapeError(JitflowError, ValueError):
+    """Shapes do not fit together (broadcasting, reshape, concatenation, indexing)."""
+
+
+class DTypeError(JitflowError, TypeError):
+    """A dtype that XLA cannot hold, or a cast NumPy would refuse."""

@@ -1,0 +1,536 @@
+"""``@jitflow.function``: trace on a new signature, then dispatch compiled code.
+
+The call path, and why it is shaped this way (numbers in docs/design-notes.md):
+
+* Every compiled signature is one ``jax.export.Exported`` holding jitflow's own StableHLO,
+  called through a single ``jax.jit``. JAX's C++ dispatch (signature check, host-to-device
+  transfer, execute) is then jitflow's cache-hit path: as fast as ``jax.jit`` itself.
+* JAX calls back into :meth:`Function._staged` only when its C++ cache misses; there
+  jitflow computes its own signature (DESIGN decision 6), traces and lowers if that
+  signature is new, and records why it was new (``cache_info()``).
+* Python ints, bools, strings and None in the arguments are static: they are taken out of
+  the argument tree and passed to ``jax.jit`` as one hashable static argument. When every
+  argument is an ndarray, a jax.Array or a Python float (the common case), the Python
+  work per call is one type check per argument.
+* What cannot travel through ``jax.jit`` (static outputs, which arguments to write back,
+  how to rebuild the result tree) rides in the *structure* of the result: JAX returns
+  ``{entry: arrays}``, a one-key dict whose key is the compiled entry itself (a dict is
+  rebuilt in C++, a custom pytree node would call back into Python).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import warnings
+from typing import Any, Callable
+
+import jax
+import jax.tree_util as tree_util
+import numpy as np
+
+from jitflow import errors
+from jitflow.lowering.export import make_exported
+from jitflow.lowering.module import lower_graph, module_text
+from jitflow.tracer.avals import AbstractArray, check_dtype, type_string
+from jitflow.tracer.trace import DYNAMIC, TracedFunction, trace
+
+_ArrayImpl = type(jax.numpy.zeros(()))  # the concrete jax.Array class
+_X64 = jax.enable_x64  # NumPy semantics need float64 and int64 inside the call
+# Entering ``jax.enable_x64(True)`` as a context manager costs ~1 µs per call; swapping
+# the thread-local value directly costs ~0.1 µs. Use the swap where this JAX has it and
+# the option has no thread-local hook, the context manager otherwise.
+_SWAP_X64 = hasattr(_X64, "swap_local") and getattr(_X64, "_update_thread_local_hook", 1) is None
+_RETRACE_WARNING_AT = 6
+
+
+class _Entry:
+    """One compiled signature: the traced function, its module and its ``Exported``."""
+
+    def __init__(self, traced: TracedFunction, module, exported):
+        self.traced = traced
+        self.module = module
+        self.exported = exported
+        self.writeback = traced.writeback
+        self.out_tree = traced.out_tree
+        self.out_static = traced.out_static
+        self.n_results = traced.n_results
+
+        self.finish = self._finisher()
+
+    def _finisher(self):
+        """A function ``(arrays, leaves, jax_out) -> result`` specialised to this entry.
+
+        Built once at trace time so the per-call path does only what this signature needs:
+        for one array output and no mutated argument, a single conversion.
+        """
+        out_tree, out_static, n = self.out_tree, self.out_static, self.n_results
+        writeback = self.writeback
+        plain = all(s is DYNAMIC for s in out_static)
+        single = plain and out_tree.num_leaves == 1 and out_tree.num_nodes == 1
+
+        def finish(arrays, leaves, jax_out):
+            for leaf_index, out_index in writeback:
+                if type(leaves[leaf_index]) is np.ndarray:
+                    np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
+            outs = arrays[:n] if jax_out else [_to_numpy(a) for a in arrays[:n]]
+            if not plain:
+                it = iter(outs)
+                outs = [
+                    next(it) if s is DYNAMIC else (s.copy() if isinstance(s, np.ndarray) else s)
+                    for s in out_static
+                ]
+            return tree_util.tree_unflatten(out_tree, outs)
+
+        def finish_single(arrays, leaves, jax_out):
+            return arrays[0] if jax_out else np.array(arrays[0])
+
+        def finish_single_scalar(arrays, leaves, jax_out):
+            return arrays[0] if jax_out else np.array(arrays[0])[()]
+
+        if single and not writeback:
+            return finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
+        return finish
+
+
+def _to_numpy(a):
+    """A writable NumPy array (a NumPy scalar for 0-d results, as NumPy returns)."""
+    out = np.array(a)
+    return out if out.ndim else out[()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Miss:
+    """One trace: its number and why the signature was new."""
+
+    trace: int
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CacheInfo:
+    """``f.cache_info()``: hits, misses, and for each miss which argument changed and how."""
+
+    hits: int
+    misses: int
+    traces: tuple[Miss, ...]
+
+    def __str__(self) -> str:
+        lines = [f"CacheInfo(hits={self.hits}, misses={self.misses})"]
+        lines += [f"  trace {m.trace}: {m.reason}" for m in self.traces]
+        return "\n".join(lines)
+
+
+class _Static:
+    """An argument marked static by name or position: keyed by value (by identity when it
+    is not hashable, like ``self`` of a method)."""
+
+    __slots__ = ("value", "_key")
+
+    def __init__(self, value):
+        self.value = value
+        try:
+            hash(value)
+            self._key = (type(value), value)
+        except TypeError:
+            self._key = (type(value), id(value))
+
+    def __hash__(self):
+        return hash(self._key)
+
+    def __eq__(self, other):
+        return isinstance(other, _Static) and self._key == other._key
+
+
+class Function:
+    """A NumPy function compiled with XLA per input signature. See :func:`function`."""
+
+    def __init__(self, fn: Callable, static_argnames=()):
+        functools.update_wrapper(self, fn)
+        self.python_function = fn
+        self._signature = _signature(fn)
+        self._static_names = frozenset((static_argnames,) if isinstance(static_argnames, str) else static_argnames)
+        self._static_positions = frozenset(
+            i for i, p in enumerate(self._signature.parameters.values()) if p.name in self._static_names
+        ) if self._signature else frozenset()
+        self._fast = not self._static_names
+        self._jitted = jax.jit(self._staged, static_argnums=0)
+        self._jitted_flat = jax.jit(functools.partial(self._staged, None))
+        self._entries: dict[Any, _Entry] = {}
+        self._calls = 0
+        self._misses: list[Miss] = []
+        self._warned = False
+
+    # -- calling ------------------------------------------------------------------------
+
+    def __call__(self, *args, **kwargs):
+        self._calls += 1
+        if kwargs or not self._fast:
+            return self._call_general(args, kwargs)
+        jax_out = False
+        for a in args:
+            t = type(a)
+            if t is np.ndarray or t is float:
+                continue
+            if t is _ArrayImpl:
+                jax_out = True
+                continue
+            return self._call_general(args, kwargs)
+        if not _SWAP_X64:
+            return self._call_general(args, kwargs)
+        # _run inlined: on this path every Python frame shows in the per-call time.
+        prev = _X64.swap_local(True)
+        try:
+            res = self._jitted_flat(*args)
+        except Exception as e:
+            self._failed(e, None, args)
+        finally:
+            _X64.set_local(prev)
+        for entry, arrays in res.items():
+            return entry.finish(arrays, args, jax_out)
+
+    def _call_general(self, args, kwargs):
+        leaves, in_tree, spec, dyn, jax_out = self._split(args, kwargs)
+        res = self._run((in_tree, spec), dyn)
+        for entry, arrays in res.items():
+            return entry.finish(arrays, leaves, jax_out)
+
+    def _run(self, static, dyn):
+        """Call the jitted function with 64-bit types enabled for this thread."""
+        if _SWAP_X64:
+            prev = _X64.swap_local(True)
+            try:
+                return self._jitted(static, *dyn)
+            except Exception as e:
+                self._failed(e, static, dyn)
+            finally:
+                _X64.set_local(prev)
+        with _X64(True):
+            try:
+                return self._jitted(static, *dyn)
+            except Exception as e:
+                self._failed(e, static, dyn)
+
+    def _failed(self, e: Exception, static, dyn):
+        """Re-raise a failed call: jitflow errors without JAX's frames, JAX's argument
+        errors in jitflow's words."""
+        if isinstance(e, errors.JitflowError):
+            raise e.with_traceback(None) from None
+        if isinstance(e, TypeError):
+            for i, leaf in enumerate(dyn):
+                _check_leaf(leaf, self._leaf_name(static, i))
+        raise e
+
+    def _split(self, args, kwargs):
+        """Flatten the arguments; separate static leaves from traced ones."""
+        if self._static_names:
+            args = tuple(_Static(a) if i in self._static_positions else a for i, a in enumerate(args))
+            kwargs = {k: _Static(v) if k in self._static_names else v for k, v in kwargs.items()}
+        leaves, in_tree = tree_util.tree_flatten((args, kwargs))
+        spec, dyn, jax_out = [], [], False
+        for i, leaf in enumerate(leaves):
+            kind = _leaf_kind(leaf)
+            if kind == "dynamic":
+                spec.append(DYNAMIC)
+                dyn.append(leaf)
+                jax_out = jax_out or isinstance(leaf, jax.Array)
+            elif kind == "static":
+                spec.append((type(leaf), leaf))
+            else:
+                names = _leaf_names(in_tree, self._signature)
+                raise errors.InvalidArgumentError(
+                    f"{self.__name__}() argument {names[i]} is a {type(leaf).__name__}, which "
+                    "jitflow cannot trace. Pass NumPy arrays, jax.Arrays, Python or NumPy "
+                    "scalars, strings or None (or tuples, lists and dicts of them), or "
+                    "name the argument in static_argnames."
+                )
+        return leaves, in_tree, tuple(spec), dyn, jax_out
+
+    def _staged(self, static, *dyn):
+        """Called by ``jax.jit`` on its cache misses, with JAX tracers as arguments."""
+        in_tree, spec = static if static is not None else _flat_tree(len(dyn))
+        avals = tuple(
+            AbstractArray(tuple(d.aval.shape), np.dtype(d.aval.dtype), bool(d.aval.weak_type))
+            for d in dyn
+        )
+        entry = self._entry(in_tree, spec, avals)
+        # The entry rides as the dict's key: static structure, returned without a copy.
+        return {entry: tuple(entry.exported.call(*dyn))}
+
+    # -- tracing ------------------------------------------------------------------------
+
+    def _entry(self, in_tree, spec, avals) -> _Entry:
+        key = (in_tree, spec, avals)
+        entry = self._entries.get(key)
+        if entry is not None:
+            return entry
+        names = _leaf_names(in_tree, self._signature)
+        dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
+        for a, n in zip(avals, dyn_names):
+            check_dtype(a.dtype, f"{self.__name__}() argument {n}")
+        self._arity_check(in_tree)
+        reason = self._explain(key, names)
+        spec_values = tuple(s if s is DYNAMIC else (s[0], s[1].value if s[0] is _Static else s[1]) for s in spec)
+        traced = trace(self.python_function, in_tree, spec_values, list(avals), dyn_names, self.__name__)
+        module = lower_graph(traced.graph)
+        out_avals = [v.aval for v in traced.graph.outputs]
+        exported = make_exported(self.__name__, module, avals, out_avals)
+        entry = _Entry(traced, module, exported)
+        self._entries[key] = entry
+        self._misses.append(Miss(len(self._misses) + 1, reason))
+        self._maybe_warn()
+        return entry
+
+    def _arity_check(self, in_tree) -> None:
+        if self._signature is None:
+            return
+        args, kwargs = tree_util.tree_unflatten(in_tree, [None] * in_tree.num_leaves)
+        try:
+            self._signature.bind(*args, **kwargs)
+        except TypeError as e:
+            raise errors.InvalidArgumentError(
+                f"{self.__name__}{self._signature}: {e}. Call it as the undecorated function "
+                "would be called."
+            ) from None
+
+    def _explain(self, key, names) -> str:
+        if not self._entries:
+            return "first call"
+        in_tree, spec, avals = key
+        best = None
+        for (t, s, a) in self._entries:
+            if t == in_tree:
+                best = (s, a)
+        if best is None:
+            return f"the argument structure changed to {in_tree}"
+        changes = []
+        old_vals = _describe_leaves(*best)
+        new_vals = _describe_leaves(spec, avals)
+        for n, old, new in zip(names, old_vals, new_vals):
+            if old != new:
+                changes.append(f"{n}: {old} -> {new}")
+        return "; ".join(changes) or "argument placement changed"
+
+    def _maybe_warn(self) -> None:
+        if not self._warned and len(self._misses) >= _RETRACE_WARNING_AT:
+            self._warned = True
+            warnings.warn(
+                f"jitflow.function {self.__name__} has been traced {len(self._misses)} "
+                f"times; the last because {self._misses[-1].reason}. Every new shape, dtype "
+                "or static value (Python int, bool, str) traces and compiles again. Pass "
+                "varying numbers as NumPy scalars or arrays to avoid it.",
+                stacklevel=4,
+            )
+
+    def _leaf_name(self, static, i) -> str:
+        if static is None:
+            in_tree, spec = _flat_tree(i + 1)
+        else:
+            in_tree, spec = static
+        names = _leaf_names(in_tree, self._signature)
+        dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
+        return dyn_names[i] if i < len(dyn_names) else f"#{i}"
+
+    def _signature_of(self, args, kwargs):
+        leaves, in_tree, spec, dyn, _ = self._split(args, kwargs)
+        avals = []
+        for i, leaf in enumerate(dyn):
+            _check_leaf(leaf, self._leaf_name((in_tree, spec), i))
+            avals.append(_aval_of(leaf))
+        return in_tree, spec, tuple(avals)
+
+    # -- introspection ------------------------------------------------------------------
+
+    @property
+    def trace_count(self) -> int:
+        """How many times the Python function has been traced."""
+        return len(self._misses)
+
+    def cache_info(self) -> CacheInfo:
+        """Hits, misses, and why each miss happened."""
+        misses = len(self._misses)
+        return CacheInfo(max(0, self._calls - misses), misses, tuple(self._misses))
+
+    def trace(self, *args, **kwargs) -> Traced:
+        """Trace (or fetch the cached trace) for these arguments; ``.ir`` prints it."""
+        with _X64(True):
+            return Traced(self._entry(*self._signature_of(args, kwargs)))
+
+    def lower(self, *args, **kwargs) -> Lowered:
+        """The StableHLO module for these arguments; ``.as_text()`` prints it."""
+        return Lowered(self.trace(*args, **kwargs)._entry)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        bound = _BoundFunction(self, instance)
+        return bound
+
+    def __repr__(self) -> str:
+        return f"<jitflow.function {self.__name__}>"
+
+
+class _BoundFunction:
+    """A decorated method bound to an instance; the instance is a static argument."""
+
+    def __init__(self, function: Function, instance):
+        self._function = function
+        self._instance = _Static(instance)
+        functools.update_wrapper(self, function.python_function)
+
+    def __call__(self, *args, **kwargs):
+        self._function._calls += 1
+        return self._function._call_general((self._instance,) + args, kwargs)
+
+    def trace(self, *args, **kwargs):
+        return self._function.trace(self._instance, *args, **kwargs)
+
+    def lower(self, *args, **kwargs):
+        return self._function.lower(self._instance, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._function, name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Traced:
+    """The result of ``f.trace(...)``: the IR graph and its printed form."""
+
+    _entry: _Entry
+
+    @property
+    def graph(self):
+        return self._entry.traced.graph
+
+    @property
+    def ir(self) -> str:
+        return str(self._entry.traced.graph)
+
+    def __str__(self) -> str:
+        return self.ir
+
+
+@dataclasses.dataclass(frozen=True)
+class Lowered:
+    """The result of ``f.lower(...)``: the StableHLO module."""
+
+    _entry: _Entry
+
+    @property
+    def module(self):
+        return self._entry.module
+
+    def as_text(self, debug_info: bool = False) -> str:
+        """StableHLO text; ``debug_info=True`` shows the user source locations."""
+        return module_text(self._entry.module, debug_info)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+
+def function(fn: Callable | None = None, *, static_argnames=()):
+    """Compile a NumPy function with XLA, per input signature.
+
+    Usable bare (``@jitflow.function``) or with arguments
+    (``@jitflow.function(static_argnames=("n",))``), on functions and methods.
+
+    Args:
+        fn: the Python function, written with NumPy.
+        static_argnames: arguments keyed by value instead of being traced (any hashable
+            value; a new value traces again).
+
+    Example:
+        >>> @jitflow.function
+        ... def f(x, y):
+        ...     return np.sin(x) * y + 1.0
+        >>> f(np.ones(3), np.ones(3))
+        array([1.84147098, 1.84147098, 1.84147098])
+    """
+    if fn is None:
+        return functools.partial(function, static_argnames=static_argnames)
+    if not callable(fn):
+        raise errors.InvalidArgumentError(
+            f"jitflow.function expects a function, got a {type(fn).__name__}"
+        )
+    return Function(fn, static_argnames=static_argnames)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _signature(fn):
+    try:
+        return inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _flat_tree(n: int):
+    return tree_util.tree_structure(((0,) * n, {})), (DYNAMIC,) * n
+
+
+_STATIC_TYPES = (bool, int, str, _Static)
+
+
+def _leaf_kind(leaf) -> str:
+    if isinstance(leaf, (np.ndarray, jax.Array, float, complex)):
+        return "dynamic"
+    if isinstance(leaf, np.generic):
+        return "static" if isinstance(leaf, str) else "dynamic"
+    if isinstance(leaf, _STATIC_TYPES):
+        return "static"
+    if isinstance(leaf, jax.core.Tracer):
+        return "dynamic"
+    return "invalid"
+
+
+def _check_leaf(leaf, name: str) -> None:
+    dtype = getattr(leaf, "dtype", None)
+    if dtype is not None:
+        check_dtype(dtype, f"argument {name}")
+
+
+def _aval_of(leaf) -> AbstractArray:
+    if isinstance(leaf, float):
+        return AbstractArray((), np.dtype(np.float64), True)
+    if isinstance(leaf, complex):
+        return AbstractArray((), np.dtype(np.complex128), True)
+    aval = getattr(leaf, "aval", None)
+    if aval is not None:
+        return AbstractArray(tuple(aval.shape), np.dtype(aval.dtype), bool(aval.weak_type))
+    arr = np.asarray(leaf)
+    return AbstractArray(arr.shape, arr.dtype)
+
+
+def _leaf_names(in_tree, signature) -> list[str]:
+    """Human names for each leaf: ``x``, ``params['w']``, ``args[2]``."""
+    placeholder = tree_util.tree_unflatten(in_tree, list(range(in_tree.num_leaves)))
+    args, kwargs = placeholder
+    params = list(signature.parameters) if signature else []
+    names = [""] * in_tree.num_leaves
+    for path, idx in tree_util.tree_flatten_with_path((args, kwargs))[0]:
+        (where, *rest) = path
+        top = path[1] if len(path) > 1 else None
+        if where.idx == 0 and top is not None:
+            pos = top.idx
+            base = params[pos] if pos < len(params) and "*" not in str(signature.parameters[params[pos]]) else f"args[{pos}]"
+            tail = rest[1:]
+        else:
+            base = top.key if top is not None else "?"
+            tail = rest[1:]
+        names[idx] = base + "".join(str(k) for k in tail)
+    return names
+
+
+def _describe_leaves(spec, avals) -> list[str]:
+    it = iter(avals)
+    out = []
+    for s in spec:
+        if s is DYNAMIC:
+            out.append(type_string(next(it)))
+        else:
+            value = s[1].value if s[0] is _Static else s[1]
+            out.append(f"{type(value).__name__} {value!r}")
+    return out

@@ -1,0 +1,82 @@
+"""Constants, and turning anything array-like into an IR value.
+
+NumPy arrays created inside a traced function (``np.zeros(3)``, ``np.arange(5)``) and
+Python scalars met by traced arrays become ``constant`` ops. Python scalars become *weakly
+typed* constants, so ``x * 2.0`` keeps ``x``'s float32 as NumPy 2 does (NEP 50).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jitflow import errors
+from jitflow.ops import mlir
+from jitflow.tracer.array import Tracer
+from jitflow.tracer.avals import AbstractArray, check_dtype
+from jitflow.tracer.context import Literal, bind
+from jitflow.tracer.ir import Value, primitive
+from jitflow.tracer.source import at_user_line
+
+
+def _constant_eval(*, value: Literal, weak: bool) -> AbstractArray:
+    return AbstractArray(value.array.shape, value.array.dtype, weak)
+
+
+def _constant_lower(ctx, *, value: Literal, weak: bool):
+    return [mlir.constant(value.array)]
+
+
+constant_p = primitive("constant", _constant_eval, _constant_lower, differentiable=False)
+
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def constant(array, weak: bool = False) -> Value:
+    """An IR constant holding ``array`` (copied)."""
+    array = np.asarray(array)
+    check_dtype(array.dtype, "A constant")
+    return bind(constant_p, value=Literal(array), weak=weak)
+
+
+def is_arraylike(x) -> bool:
+    return isinstance(x, (Tracer, np.ndarray, np.generic) + _PY_SCALARS)
+
+
+def to_value(x) -> Value:
+    """The IR value of a tracer, NumPy array, NumPy scalar or Python scalar."""
+    if isinstance(x, Tracer):
+        return x.value
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool):
+        return constant(np.bool_(x))
+    if isinstance(x, int):
+        return constant(_python_int(x), weak=True)
+    if isinstance(x, float):
+        return constant(np.float64(x), weak=True)
+    if isinstance(x, complex):
+        return constant(np.complex128(x), weak=True)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return constant(x)
+    if isinstance(x, (list, tuple)):
+        # Tracers inside raise TracerConversionError here, whose message says np.stack.
+        return constant(np.asarray(x))
+    raise errors.UnsupportedError(
+        at_user_line(
+            f"A {type(x).__name__} was used where an array is expected; jitflow can trace "
+            "NumPy arrays, NumPy scalars and Python numbers."
+        )
+    )
+
+
+def _python_int(x: int) -> np.ndarray:
+    if -(2**63) <= x < 2**63:
+        return np.int64(x)
+    if 0 <= x < 2**64:
+        return np.uint64(x)
+    raise errors.DTypeError(at_user_line(f"Python int {x} does not fit in 64 bits."))
+
+
+def wrap(value: Value) -> Tracer:
+    """A new tracer (a fresh handle) on ``value``."""
+    return Tracer(value)

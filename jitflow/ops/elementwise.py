@@ -1,0 +1,212 @@
+"""Elementwise primitives: one StableHLO (or CHLO) op each, operands of equal shape.
+
+These are the building blocks, like ``jax.lax``'s: operands already share one shape and
+(except for ``select``, ``compare`` and ``convert``) one dtype. Broadcasting, NumPy's
+type promotion and NumPy's exact semantics (floor division, Python-style remainder, ...)
+live in :mod:`jitflow.ops.ufuncs`, composed from these.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from jax.extend.mlir import ir
+from jax.extend.mlir.dialects import chlo
+from jax.extend.mlir.dialects import stablehlo as hlo
+
+from jitflow import errors
+from jitflow.ops import mlir
+from jitflow.ops.constants import constant, constant_p
+from jitflow.tracer.avals import AbstractArray
+from jitflow.tracer.context import bind
+from jitflow.tracer.ir import Value, primitive
+
+
+def _same(*avals: AbstractArray, name: str) -> AbstractArray:
+    first = avals[0]
+    for a in avals[1:]:
+        if a.shape != first.shape or a.dtype != first.dtype:
+            raise errors.ShapeError(f"{name}: operands {avals} differ in shape or dtype")
+    return first.update(weak=all(a.weak for a in avals))
+
+
+def _float_only(name, kinds):
+    def check(aval):
+        if aval.dtype.kind not in kinds:
+            raise errors.DTypeError(f"{name} is not defined for dtype {aval.dtype}")
+
+    return check
+
+
+def _unary(name, emit, kinds="iufcb", out_dtype=None, differentiable=True):
+    """Define a unary elementwise primitive lowered by ``emit(x) -> ir.Value``."""
+    check = _float_only(name, kinds)
+
+    def abstract_eval(x, **params):
+        check(x)
+        return x if out_dtype is None else AbstractArray(x.shape, np.dtype(out_dtype(x.dtype)))
+
+    def lower(ctx, x, **params):
+        return [emit(x)]
+
+    return primitive(name, abstract_eval, lower, differentiable=differentiable)
+
+
+def _binary(name, emit, kinds="iufcb", differentiable=True):
+    """Define a binary elementwise primitive lowered by ``emit(x, y) -> ir.Value``."""
+    check = _float_only(name, kinds)
+
+    def abstract_eval(x, y):
+        out = _same(x, y, name=name)
+        check(out)
+        return out
+
+    def lower(ctx, x, y):
+        return [emit(x, y)]
+
+    return primitive(name, abstract_eval, lower, differentiable=differentiable)
+
+
+def _real_dtype(dtype):
+    return np.finfo(dtype).dtype if dtype.kind == "c" else dtype
+
+
+# -- unary -------------------------------------------------------------------------------
+F, FC, INT = "f", "fc", "iub"
+neg_p = _unary("negate", hlo.negate, "iufc")
+abs_p = _unary("abs", hlo.abs, "iufc", out_dtype=_real_dtype)
+sign_p = _unary("sign", hlo.sign, "iufc", differentiable=False)
+sqrt_p = _unary("sqrt", hlo.sqrt, FC)
+cbrt_p = _unary("cbrt", hlo.cbrt, F)
+exp_p = _unary("exp", hlo.exponential, FC)
+expm1_p = _unary("expm1", hlo.exponential_minus_one, FC)
+log_p = _unary("log", hlo.log, FC)
+log1p_p = _unary("log1p", hlo.log_plus_one, FC)
+sin_p = _unary("sin", hlo.sine, FC)
+cos_p = _unary("cos", hlo.cosine, FC)
+tan_p = _unary("tan", hlo.tan, FC)
+tanh_p = _unary("tanh", hlo.tanh, FC)
+asin_p = _unary("asin", chlo.asin, FC)
+acos_p = _unary("acos", chlo.acos, FC)
+atan_p = _unary("atan", chlo.atan, FC)
+sinh_p = _unary("sinh", chlo.sinh, FC)
+cosh_p = _unary("cosh", chlo.cosh, FC)
+asinh_p = _unary("asinh", chlo.asinh, FC)
+acosh_p = _unary("acosh", chlo.acosh, FC)
+atanh_p = _unary("atanh", chlo.atanh, FC)
+floor_p = _unary("floor", hlo.floor, F, differentiable=False)
+ceil_p = _unary("ceil", hlo.ceil, F, differentiable=False)
+round_p = _unary("round_even", hlo.round_nearest_even, F, differentiable=False)
+not_p = _unary("not", hlo.not_, INT, differentiable=False)
+popcnt_p = _unary("popcnt", hlo.popcnt, "iu", differentiable=False)
+is_finite_p = _unary(
+    "is_finite", hlo.is_finite, F, out_dtype=lambda d: np.bool_, differentiable=False
+)
+real_p = _unary("real", hlo.real, "c", out_dtype=_real_dtype)
+imag_p = _unary("imag", hlo.imag, "c", out_dtype=_real_dtype)
+
+# -- binary ------------------------------------------------------------------------------
+add_p = _binary("add", hlo.add)
+sub_p = _binary("subtract", hlo.subtract, "iufc")
+mul_p = _binary("multiply", hlo.multiply)
+div_p = _binary("divide", hlo.divide, "iufc")
+rem_p = _binary("remainder", hlo.remainder, "iuf")
+pow_p = _binary("power", hlo.power, "iufc")
+max_p = _binary("maximum", hlo.maximum, "iufb")
+min_p = _binary("minimum", hlo.minimum, "iufb")
+atan2_p = _binary("atan2", hlo.atan2, F)
+and_p = _binary("and", hlo.and_, INT, differentiable=False)
+or_p = _binary("or", hlo.or_, INT, differentiable=False)
+xor_p = _binary("xor", hlo.xor, INT, differentiable=False)
+shl_p = _binary("shift_left", hlo.shift_left, "iu", differentiable=False)
+shr_a_p = _binary("shift_right_arithmetic", hlo.shift_right_arithmetic, "iu", differentiable=False)
+shr_l_p = _binary("shift_right_logical", hlo.shift_right_logical, "iu", differentiable=False)
+nextafter_p = _binary("nextafter", chlo.next_after, F, differentiable=False)
+
+
+# -- compare, select, convert --------------------------------------------------------------
+_DIRECTIONS = ("EQ", "NE", "LT", "LE", "GT", "GE")
+
+
+def _compare_eval(x, y, *, direction: str):
+    _same(x, y, name="compare")
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"compare: unknown direction {direction}")
+    return AbstractArray(x.shape, np.dtype(np.bool_))
+
+
+def _compare_type(dtype: np.dtype) -> str:
+    return {"f": "FLOAT", "c": "FLOAT", "i": "SIGNED", "u": "UNSIGNED", "b": "UNSIGNED"}[
+        dtype.kind
+    ]
+
+
+def _compare_lower(ctx, x, y, *, direction: str):
+    return [
+        hlo.compare(
+            x,
+            y,
+            hlo.ComparisonDirectionAttr.get(direction),
+            compare_type=hlo.ComparisonTypeAttr.get(_compare_type(ctx.in_avals[0].dtype)),
+        )
+    ]
+
+
+compare_p = primitive("compare", _compare_eval, _compare_lower, differentiable=False)
+
+
+def _select_eval(pred, on_true, on_false):
+    if pred.dtype != np.bool_ or pred.shape != on_true.shape:
+        raise errors.ShapeError(f"select: predicate {pred} does not fit {on_true}")
+    return _same(on_true, on_false, name="select")
+
+
+def _select_lower(ctx, pred, on_true, on_false):
+    return [hlo.select(pred, on_true, on_false)]
+
+
+select_p = primitive("select", _select_eval, _select_lower)
+
+
+def _convert_eval(x, *, dtype: np.dtype, weak: bool = False):
+    return AbstractArray(x.shape, np.dtype(dtype), weak)
+
+
+def _convert_lower(ctx, x, *, dtype, weak=False):
+    src, dst = ctx.in_avals[0], ctx.out_avals[0]
+    if src.dtype == dst.dtype:
+        return [x]
+    if dst.dtype == np.bool_:  # NumPy: nonzero is True (NaN too)
+        zero = mlir.full_like_aval(0, src)
+        return _compare_lower(ctx, x, zero, direction="NE")
+    if src.dtype.kind == "c" and dst.dtype.kind != "c":
+        x = hlo.real(x)  # NumPy drops the imaginary part (with a ComplexWarning)
+    return [hlo.convert(mlir.tensor_type(dst), x)]
+
+
+convert_p = primitive("convert", _convert_eval, _convert_lower)
+
+
+# -- Value-level helpers used by the NumPy layer -----------------------------------------
+
+
+def convert(x: Value, dtype, weak: bool = False) -> Value:
+    """``x`` as ``dtype`` (a no-op when it already is)."""
+    dtype = np.dtype(dtype)
+    if x.aval.dtype == dtype and x.aval.weak == weak:
+        return x
+    if x.op is not None and x.op.prim is constant_p:  # fold: convert the constant itself
+        return constant(x.op.params["value"].array.astype(dtype), weak=weak)
+    return bind(convert_p, x, dtype=dtype, weak=weak)
+
+
+def compare(x: Value, y: Value, direction: str) -> Value:
+    return bind(compare_p, x, y, direction=direction)
+
+
+def select(pred: Value, on_true: Value, on_false: Value) -> Value:
+    return bind(select_p, pred, on_true, on_false)
+
+
+def apply(prim, *operands: Value) -> Value:
+    """Bind an elementwise primitive."""
+    return bind(prim, *operands)

@@ -1,0 +1,109 @@
+"""Trace contexts: where :func:`bind` records ops while a function is being traced.
+
+A trace context owns one :class:`~jitflow.tracer.ir.Graph` under construction; contexts
+nest (a control-flow region is traced in an inner context). ``bind`` is the single entry
+point through which every op enters the IR: it runs the primitive's shape/dtype rule,
+records the user's source line and appends the op.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import numpy as np
+
+from jitflow import errors
+from jitflow.tracer.avals import AbstractArray
+from jitflow.tracer.ir import Graph, Op, Primitive, Value
+from jitflow.tracer.source import at_user_line, user_frame
+
+
+class _State(threading.local):
+    def __init__(self):
+        self.graphs: list[Graph] = []
+
+
+_state = _State()
+
+
+def current_graph() -> Graph:
+    """The graph being built; an internal error if nothing is being traced."""
+    if not _state.graphs:
+        raise RuntimeError("jitflow: an op was bound outside of any trace")
+    return _state.graphs[-1]
+
+
+def is_tracing() -> bool:
+    return bool(_state.graphs)
+
+
+@contextlib.contextmanager
+def new_graph(name: str = "main"):
+    """Trace into a fresh graph for the duration of the ``with`` block."""
+    graph = Graph(name=name)
+    _state.graphs.append(graph)
+    try:
+        yield graph
+    finally:
+        _state.graphs.pop()
+
+
+def add_input(aval: AbstractArray, name: str = "") -> Value:
+    """Add an input value to the current graph."""
+    graph = current_graph()
+    value = Value(aval)
+    graph.inputs.append(value)
+    graph.input_names.append(name)
+    return value
+
+
+def bind(prim: Primitive, *inputs: Value, regions=(), **params):
+    """Apply ``prim`` to ``inputs``: record the op and return its output value(s)."""
+    for v in inputs:
+        if not isinstance(v, Value):
+            raise TypeError(f"{prim.name}: operand {v!r} is not an IR value")
+    try:
+        out = prim.abstract_eval(*(v.aval for v in inputs), **params)
+    except errors.JitflowError as e:
+        # Shape/dtype rules raise without knowing where the user is; add it once.
+        if not getattr(e, "_located", False):
+            e.args = (at_user_line(str(e)),) + e.args[1:]
+            e._located = True
+        raise
+    avals = out if prim.multiple_results else (out,)
+    op = Op(prim, tuple(inputs), params, regions=tuple(regions), source=user_frame())
+    op.outputs = tuple(Value(a, op, i) for i, a in enumerate(avals))
+    current_graph().ops.append(op)
+    return op.outputs if prim.multiple_results else op.outputs[0]
+
+
+class Literal:
+    """A NumPy array held as an op param: hashable by content, printed briefly."""
+
+    __slots__ = ("array", "_hash")
+
+    def __init__(self, array: np.ndarray):
+        # A private read-only copy: the user's array must stay as it was.
+        self.array = np.array(array)
+        self.array.flags.writeable = False
+        self._hash = hash((array.shape, array.dtype.str, array.tobytes()))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, Literal)
+            and self.array.shape == other.array.shape
+            and self.array.dtype == other.array.dtype
+            and bool(np.array_equal(self.array, other.array, equal_nan=True))
+        )
+
+    def __repr__(self) -> str:
+        a = self.array
+        if a.size == 1:
+            return repr(a.reshape(())[()].item())
+        if a.size and (a == a.flat[0]).all():
+            return f"{a.flat[0].item()!r}.splat"
+        return np.array2string(a, threshold=8, separator=",").replace("\n", "")

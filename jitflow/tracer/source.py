@@ -1,0 +1,70 @@
+"""Where in the user's code an op was written.
+
+Every op records a :class:`SourceInfo` taken from the innermost stack frame that is not
+inside jitflow, NumPy or JAX; errors and the printed IR show it, and the lowering turns it
+into MLIR locations so that XLA's own messages point at user lines too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import linecache
+import os
+import sys
+
+import numpy as np
+
+import jax
+
+_INTERNAL_DIRS = tuple(
+    os.path.dirname(os.path.abspath(m.__file__)) + os.sep
+    for m in (sys.modules["jitflow"], np, jax)
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceInfo:
+    """A user source position: file, line and function name."""
+
+    filename: str
+    lineno: int
+    function: str
+
+    @property
+    def short(self) -> str:
+        """``file.py:LINE``, the form used in messages and the printed IR."""
+        return f"{os.path.basename(self.filename)}:{self.lineno}"
+
+    @property
+    def line(self) -> str:
+        """The stripped source text of the line, or '' when it is not available."""
+        return linecache.getline(self.filename, self.lineno).strip()
+
+    def describe(self) -> str:
+        """``file.py:LINE  source text``, for error messages."""
+        text = self.line
+        return f"{self.short}  {text}" if text else self.short
+
+
+def is_internal(filename: str) -> bool:
+    """Whether a frame's file belongs to jitflow, NumPy or JAX rather than the user."""
+    return filename.startswith(_INTERNAL_DIRS) or filename.startswith("<frozen")
+
+
+def user_frame() -> SourceInfo | None:
+    """The innermost user frame on the current stack, or None when there is none."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if not is_internal(os.path.abspath(code.co_filename)):
+            return SourceInfo(code.co_filename, frame.f_lineno, code.co_name)
+        frame = frame.f_back
+    return None
+
+
+def at_user_line(message: str, source: SourceInfo | None = None) -> str:
+    """Prefix ``message`` with the user's location (found on the stack if not given)."""
+    source = source or user_frame()
+    if source is None:
+        return message
+    return f"{source.describe()}\n{message}"
