@@ -34,6 +34,7 @@ from jitflow import errors
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.module import lower_graph, module_text
 from jitflow.tracer.avals import AbstractArray, check_dtype, type_string
+from jitflow.tracer.source import user_traceback
 from jitflow.tracer.trace import DYNAMIC, TracedFunction, trace
 
 _ArrayImpl = type(jax.numpy.zeros(()))  # the concrete jax.Array class
@@ -216,7 +217,11 @@ class Function:
         """Re-raise a failed call: jitflow errors without JAX's frames, JAX's argument
         errors in jitflow's words."""
         if isinstance(e, errors.JitflowError):
-            raise e.with_traceback(None) from None
+            # JAX notes that it filtered its frames; jitflow filters them all itself.
+            notes = getattr(e, "__notes__", None)
+            if notes:
+                e.__notes__ = [n for n in notes if "JAX" not in n]
+            raise e.with_traceback(user_traceback(e.__traceback__)) from None
         if isinstance(e, TypeError):
             for i, leaf in enumerate(dyn):
                 _check_leaf(leaf, self._leaf_name(static, i))
@@ -224,6 +229,14 @@ class Function:
 
     def _split(self, args, kwargs):
         """Flatten the arguments; separate static leaves from traced ones."""
+        if kwargs and self._signature is not None:
+            # f(x, n=2) and f(x, 2) are one signature: keywords that name positional
+            # parameters become positional.
+            try:
+                bound = self._signature.bind(*args, **kwargs)
+                args, kwargs = bound.args, bound.kwargs
+            except TypeError:
+                pass  # reported with the function's own words when tracing
         if self._static_names:
             args = tuple(_Static(a) if i in self._static_positions else a for i, a in enumerate(args))
             kwargs = {k: _Static(v) if k in self._static_names else v for k, v in kwargs.items()}
@@ -295,22 +308,22 @@ class Function:
             ) from None
 
     def _explain(self, key, names) -> str:
+        """Why ``key`` missed: the changed leaves against the closest earlier signature."""
         if not self._entries:
             return "first call"
         in_tree, spec, avals = key
+        new = _describe_leaves(spec, avals)
         best = None
-        for (t, s, a) in self._entries:
-            if t == in_tree:
-                best = (s, a)
+        for old_tree, old_spec, old_avals in self._entries:
+            if old_tree != in_tree:
+                continue
+            old = _describe_leaves(old_spec, old_avals)
+            changes = [f"{n}: {o} -> {w}" for n, o, w in zip(names, old, new) if o != w]
+            if best is None or len(changes) <= len(best):  # ties: the most recent
+                best = changes
         if best is None:
             return f"the argument structure changed to {in_tree}"
-        changes = []
-        old_vals = _describe_leaves(*best)
-        new_vals = _describe_leaves(spec, avals)
-        for n, old, new in zip(names, old_vals, new_vals):
-            if old != new:
-                changes.append(f"{n}: {old} -> {new}")
-        return "; ".join(changes) or "argument placement changed"
+        return "; ".join(best) or "the same signature was compiled again"
 
     def _maybe_warn(self) -> None:
         if not self._warned and len(self._misses) >= _RETRACE_WARNING_AT:

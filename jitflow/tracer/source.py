@@ -11,6 +11,7 @@ import dataclasses
 import linecache
 import os
 import sys
+import types
 
 import numpy as np
 
@@ -68,3 +69,21 @@ def at_user_line(message: str, source: SourceInfo | None = None) -> str:
     if source is None:
         return message
     return f"{source.describe()}\n{message}"
+
+
+def user_traceback(tb):
+    """``tb`` with the frames of jitflow, NumPy and JAX removed, so that a jitflow error's
+    traceback shows the user's own lines (the call, and the line inside the traced
+    function). Set ``JITFLOW_TRACEBACK=full`` to keep every frame.
+    """
+    if os.environ.get("JITFLOW_TRACEBACK") == "full":
+        return tb
+    frames = []
+    while tb is not None:
+        if not is_internal(os.path.abspath(tb.tb_frame.f_code.co_filename)):
+            frames.append((tb.tb_frame, tb.tb_lasti, tb.tb_lineno))
+        tb = tb.tb_next
+    out = None
+    for frame, lasti, lineno in reversed(frames):
+        out = types.TracebackType(out, frame, lasti, lineno)
+    return out
