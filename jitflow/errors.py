@@ -30,3 +30,11 @@ class ShapeError(JitflowError, ValueError):
 
 class DTypeError(JitflowError, TypeError):
     """A dtype that XLA cannot hold, or a cast NumPy would refuse."""
+
+
+class IndexingError(JitflowError, IndexError):
+    """An index NumPy would refuse (out of bounds, too many indices, not an integer)."""
+
+
+class ReadOnlyError(JitflowError, ValueError):
+    """A write into a read-only view (``np.broadcast_to``'s result, as in NumPy)."""

@@ -506,9 +506,9 @@ def _check_leaf(leaf, name: str) -> None:
 
 
 def _aval_of(leaf) -> AbstractArray:
-    if isinstance(leaf, float):
+    if type(leaf) is float:  # exact: np.float64 subclasses float but is not weak
         return AbstractArray((), np.dtype(np.float64), True)
-    if isinstance(leaf, complex):
+    if type(leaf) is complex:
         return AbstractArray((), np.dtype(np.complex128), True)
     aval = getattr(leaf, "aval", None)
     if aval is not None:

@@ -48,6 +48,9 @@ def to_value(x) -> Value:
         return x.value
     if isinstance(x, Value):
         return x
+    # NumPy scalars first: np.float64 subclasses Python float but is strongly typed.
+    if isinstance(x, (np.ndarray, np.generic)):
+        return constant(x)
     if isinstance(x, bool):
         return constant(np.bool_(x))
     if isinstance(x, int):
@@ -56,8 +59,6 @@ def to_value(x) -> Value:
         return constant(np.float64(x), weak=True)
     if isinstance(x, complex):
         return constant(np.complex128(x), weak=True)
-    if isinstance(x, (np.ndarray, np.generic)):
-        return constant(x)
     if isinstance(x, (list, tuple)):
         # Tracers inside raise TracerConversionError here, whose message says np.stack.
         return constant(np.asarray(x))

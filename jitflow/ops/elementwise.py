@@ -1,9 +1,11 @@
 """Elementwise primitives: one StableHLO (or CHLO) op each, operands of equal shape.
 
 These are the building blocks, like ``jax.lax``'s: operands already share one shape and
-(except for ``select``, ``compare`` and ``convert``) one dtype. Broadcasting, NumPy's
-type promotion and NumPy's exact semantics (floor division, Python-style remainder, ...)
-live in :mod:`jitflow.ops.ufuncs`, composed from these.
+(except for ``select``, ``compare``, ``convert``, ``bitcast`` and ``complex``) one dtype.
+Two integer primitives, ``gcd`` and ``int_pow``, lower to a counted ``stablehlo.while``
+because XLA has no gcd and its integer pow reads only 6 exponent bits. Broadcasting,
+NumPy's type promotion and NumPy's exact semantics (floor division, Python-style
+remainder, ...) live in :mod:`jitflow.ops.ufuncs`, composed from these.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ ceil_p = _unary("ceil", hlo.ceil, F, differentiable=False)
 round_p = _unary("round_even", hlo.round_nearest_even, F, differentiable=False)
 not_p = _unary("not", hlo.not_, INT, differentiable=False)
 popcnt_p = _unary("popcnt", hlo.popcnt, "iu", differentiable=False)
+clz_p = _unary("clz", hlo.count_leading_zeros, "iu", differentiable=False)
 is_finite_p = _unary(
     "is_finite", hlo.is_finite, F, out_dtype=lambda d: np.bool_, differentiable=False
 )
@@ -110,7 +113,7 @@ sub_p = _binary("subtract", hlo.subtract, "iufc")
 mul_p = _binary("multiply", hlo.multiply)
 div_p = _binary("divide", hlo.divide, "iufc")
 rem_p = _binary("remainder", hlo.remainder, "iuf")
-pow_p = _binary("power", hlo.power, "iufc")
+pow_p = _binary("power", hlo.power, "fc")  # integers: int_pow_p (XLA's reads 6 bits)
 max_p = _binary("maximum", hlo.maximum, "iufb")
 min_p = _binary("minimum", hlo.minimum, "iufb")
 atan2_p = _binary("atan2", hlo.atan2, F)
@@ -186,6 +189,105 @@ def _convert_lower(ctx, x, *, dtype, weak=False):
 convert_p = primitive("convert", _convert_eval, _convert_lower)
 
 
+# -- bitcast, complex ----------------------------------------------------------------------
+def _bitcast_eval(x, *, dtype: np.dtype):
+    if np.dtype(dtype).itemsize != x.dtype.itemsize:
+        raise errors.DTypeError(f"bitcast: {x} and {dtype} differ in width")
+    return AbstractArray(x.shape, np.dtype(dtype))
+
+
+def _bitcast_lower(ctx, x, *, dtype):
+    return [hlo.bitcast_convert(mlir.tensor_type(ctx.out_avals[0]), x)]
+
+
+# Reinterprets the bits (floats as ints): how frexp, ldexp, copysign and signbit read and
+# write a float's sign and exponent exactly, NaN payloads and subnormals included.
+bitcast_p = primitive("bitcast", _bitcast_eval, _bitcast_lower, differentiable=False)
+
+
+def _complex_eval(re, im):
+    out = _same(re, im, name="complex")
+    if out.dtype.kind != "f" or out.dtype.itemsize < 4:
+        raise errors.DTypeError(f"complex: parts must be float32 or float64, not {out.dtype}")
+    return out.update(dtype=np.result_type(out.dtype, np.complex64))
+
+
+complex_p = primitive("complex", _complex_eval, lambda ctx, re, im: [hlo.complex(re, im)])
+
+
+# -- integer loops: gcd, integer power -------------------------------------------------------
+def _counted_loop(steps: int, operands: list, body) -> list:
+    """A ``stablehlo.while`` that applies ``body`` (ir.Values -> ir.Values) ``steps`` times.
+
+    A fixed trip count keeps the loop free of reductions; elements that are done early are
+    left as they are by further steps.
+    """
+    i32 = ir.RankedTensorType.get([], ir.IntegerType.get_signless(32))
+    types = [i32] + [o.type for o in operands]
+    loop = hlo.WhileOp(types, [mlir.scalar_constant(0, np.int32), *operands])
+    cond = loop.regions[0].blocks.append(*types)
+    with ir.InsertionPoint(cond):
+        lt = hlo.ComparisonDirectionAttr.get("LT")
+        hlo.return_([hlo.compare(cond.arguments[0], mlir.scalar_constant(steps, np.int32), lt)])
+    block = loop.regions[1].blocks.append(*types)
+    with ir.InsertionPoint(block):
+        i, *args = block.arguments
+        hlo.return_([hlo.add(i, mlir.scalar_constant(1, np.int32)), *body(*args)])
+    return list(loop.results[1:])
+
+
+def _integer_operands(x, y, name, kinds="iu"):
+    out = _same(x, y, name=name)
+    if out.dtype.kind not in kinds:
+        raise errors.DTypeError(f"{name}: operands must be integers of kind {kinds}, not {out}")
+    return out
+
+
+def _ne_zero(x, aval):
+    zero = mlir.full_like_aval(0, aval)
+    return hlo.compare(x, zero, hlo.ComparisonDirectionAttr.get("NE"))
+
+
+def _gcd_lower(ctx, x, y):
+    """Euclid's algorithm. Consecutive Fibonacci numbers are the worst case: fewer than
+    1.5 * bits steps for ``bits``-wide operands; a finished pair (b == 0) stays as it is."""
+    aval = ctx.in_avals[0]
+
+    def step(a, b):
+        nonzero = _ne_zero(b, aval)
+        r = hlo.remainder(a, hlo.select(nonzero, b, mlir.full_like_aval(1, aval)))
+        return [hlo.select(nonzero, b, a), hlo.select(nonzero, r, mlir.full_like_aval(0, aval))]
+
+    return _counted_loop(aval.dtype.itemsize * 12 + 4, [x, y], step)[:1]
+
+
+# Unsigned operands (the NumPy layer takes absolute values first, as NumPy's C does).
+gcd_p = primitive(
+    "gcd", lambda x, y: _integer_operands(x, y, "gcd", "u"), _gcd_lower, differentiable=False
+)
+
+
+def _int_pow_lower(ctx, base, exponent, *, steps: int):
+    """Exponentiation by squaring over the exponent's low ``steps`` bits, wrapping like
+    NumPy's loop. (XLA's own integer pow reads only 6 exponent bits: 0 ** 64 gives 1.)"""
+    aval = ctx.in_avals[0]
+
+    def step(acc, b, e):
+        odd = _ne_zero(hlo.and_(e, mlir.full_like_aval(1, aval)), aval)
+        acc = hlo.select(odd, hlo.multiply(acc, b), acc)
+        return [acc, hlo.multiply(b, b), hlo.shift_right_logical(e, mlir.full_like_aval(1, aval))]
+
+    return _counted_loop(steps, [mlir.full_like_aval(1, aval), base, exponent], step)[:1]
+
+
+int_pow_p = primitive(
+    "int_pow",
+    lambda b, e, *, steps: _integer_operands(b, e, "int_pow"),
+    _int_pow_lower,
+    differentiable=False,
+)
+
+
 # -- Value-level helpers used by the NumPy layer -----------------------------------------
 
 
@@ -210,3 +312,35 @@ def select(pred: Value, on_true: Value, on_false: Value) -> Value:
 def apply(prim, *operands: Value) -> Value:
     """Bind an elementwise primitive."""
     return bind(prim, *operands)
+
+
+def full_like(x: Value, fill, dtype=None) -> Value:
+    """A constant of ``x``'s shape (and dtype and weak type, unless ``dtype`` is given)."""
+    if dtype is None:
+        c = constant(np.array(fill, dtype=x.aval.dtype), weak=x.aval.weak)
+    else:
+        c = constant(np.array(fill, dtype=dtype))
+    from jitflow.ops.shape import broadcast_to  # here, so shape.py may import this module
+
+    return broadcast_to(c, x.shape)
+
+
+def bitcast(x: Value, dtype) -> Value:
+    return bind(bitcast_p, x, dtype=np.dtype(dtype))
+
+
+def make_complex(re: Value, im: Value) -> Value:
+    return bind(complex_p, re, im)
+
+
+# Short names for the compositions in the NumPy layer, as jax.lax has them.
+def _bound(prim):
+    return lambda *operands: bind(prim, *operands)
+
+
+add, sub, mul, div, rem = map(_bound, (add_p, sub_p, mul_p, div_p, rem_p))
+max_, min_, and_, or_ = map(_bound, (max_p, min_p, and_p, or_p))
+neg, abs_, not_ = map(_bound, (neg_p, abs_p, not_p))
+eq, ne, lt, le, gt, ge = (
+    (lambda x, y, d=d: compare(x, y, d)) for d in ("EQ", "NE", "LT", "LE", "GT", "GE")
+)

@@ -59,9 +59,8 @@ def constant(array: np.ndarray) -> ir.Value:
 
 
 def _dense_attr(array: np.ndarray, ttype) -> ir.Attribute:
-    if array.dtype == np.bool_:
-        packed = np.packbits(np.ascontiguousarray(array), bitorder="little")
-        return ir.DenseElementsAttr.get(packed, type=ttype)
+    # Bool arrays go in unpacked (one byte per element): this MLIR reads a packbits buffer
+    # of 1 byte as a splat and refuses longer ones, so packing gave wrong constants.
     return ir.DenseElementsAttr.get(np.ascontiguousarray(array), type=ttype)
 
 

@@ -1,5 +1,6 @@
 """Shape primitives: broadcast, reshape, transpose, slice, concatenate, reverse, pad, iota,
-and the dynamic slice/update pair used for traced indices.
+the dynamic slice/update pair used for traced indices, and gather/scatter for integer-array
+indexing.
 
 Each takes static params (tuples of ints) and lowers to the StableHLO op of the same name.
 NumPy's shape functions (``np.reshape``, ``np.stack``, ``np.tile``, ...) are compositions
@@ -176,6 +177,65 @@ def _dupdate_lower(ctx, x, update, *starts):
 dynamic_update_slice_p = primitive("dynamic_update_slice", _dupdate_eval, _dupdate_lower)
 
 
+# -- gather / scatter (integer-array indexing) ------------------------------------------------
+# StableHLO's general forms without batching dims. Out-of-range indices: gather clamps the
+# slice into the operand, scatter skips the update (XLA's semantics); the NumPy layer
+# checks static indices and documents what happens to traced ones.
+def _gather_eval(x, idx, *, offset_dims, collapsed_slice_dims, start_index_map,
+                 index_vector_dim, slice_sizes):
+    if idx.dtype.kind not in "iu":
+        raise errors.DTypeError(f"gather: indices {idx} are not integers")
+    batch = [d for i, d in enumerate(idx.shape) if i != index_vector_dim]
+    offset = iter([s for i, s in enumerate(slice_sizes) if i not in collapsed_slice_dims])
+    batch_it = iter(batch)
+    rank = len(batch) + len(slice_sizes) - len(collapsed_slice_dims)
+    shape = tuple(next(offset) if d in offset_dims else next(batch_it) for d in range(rank))
+    return AbstractArray(shape, x.dtype)
+
+
+def _gather_lower(ctx, x, idx, *, offset_dims, collapsed_slice_dims, start_index_map,
+                  index_vector_dim, slice_sizes):
+    dnums = hlo.GatherDimensionNumbers.get(
+        offset_dims=list(offset_dims), collapsed_slice_dims=list(collapsed_slice_dims),
+        operand_batching_dims=[], start_indices_batching_dims=[],
+        start_index_map=list(start_index_map), index_vector_dim=index_vector_dim,
+    )
+    return [hlo.gather(x, idx, dnums, mlir.dense_i64(slice_sizes), indices_are_sorted=False)]
+
+
+gather_p = primitive("gather", _gather_eval, _gather_lower)
+
+_SCATTER_COMBINE = {"set": lambda old, new: new, "add": hlo.add, "max": hlo.maximum}
+
+
+def _scatter_eval(x, idx, updates, *, update_window_dims, inserted_window_dims,
+                  scatter_dims_to_operand_dims, index_vector_dim, mode: str):
+    if idx.dtype.kind not in "iu" or updates.dtype != x.dtype or mode not in _SCATTER_COMBINE:
+        raise errors.DTypeError(f"scatter: indices {idx} or updates {updates} do not fit {x}")
+    return AbstractArray(x.shape, x.dtype)
+
+
+def _scatter_lower(ctx, x, idx, updates, *, update_window_dims, inserted_window_dims,
+                   scatter_dims_to_operand_dims, index_vector_dim, mode):
+    dnums = hlo.ScatterDimensionNumbers.get(
+        update_window_dims=list(update_window_dims),
+        inserted_window_dims=list(inserted_window_dims),
+        input_batching_dims=[], scatter_indices_batching_dims=[],
+        scattered_dims_to_operand_dims=list(scatter_dims_to_operand_dims),
+        index_vector_dim=index_vector_dim,
+    )
+    op = hlo.ScatterOp([_out(ctx)], [x], idx, [updates], dnums,
+                       indices_are_sorted=False, unique_indices=False)
+    scalar = ir.RankedTensorType.get([], mlir.element_type(ctx.out_avals[0].dtype))
+    block = op.update_computation.blocks.append(scalar, scalar)
+    with ir.InsertionPoint(block):
+        hlo.return_([_SCATTER_COMBINE[mode](*block.arguments)])
+    return list(op.results)
+
+
+scatter_p = primitive("scatter", _scatter_eval, _scatter_lower)
+
+
 # -- Value-level helpers -----------------------------------------------------------------
 
 
@@ -243,3 +303,39 @@ def dynamic_slice(x: Value, starts, sizes) -> Value:
 
 def dynamic_update_slice(x: Value, update: Value, starts) -> Value:
     return bind(dynamic_update_slice_p, x, update, *starts)
+
+
+def take(x: Value, idx: Value, axis: int) -> Value:
+    """``x`` indexed along ``axis`` by the integer array ``idx`` (in range): the result's
+    shape is ``x.shape[:axis] + idx.shape + x.shape[axis + 1:]``, as ``np.take``."""
+    return gather(x, reshape(idx, idx.shape + (1,)), (axis,))
+
+
+def gather(x: Value, idx: Value, axes) -> Value:
+    """``x[idx[..., 0], idx[..., 1], ...]`` over ``axes`` (one per entry of idx's last
+    dim); the indexed axes are replaced, at the first of them, by ``idx.shape[:-1]``."""
+    axes = tuple(axes)
+    batch = idx.ndim - 1
+    first = min(axes) if axes else 0
+    kept = [d for d in range(x.ndim) if d not in axes]
+    # Output: kept dims before `first`, the batch dims, then the other kept dims.
+    offset_dims = tuple(
+        i if d < first else i + batch for i, d in enumerate(kept)
+    )
+    sizes = tuple(1 if d in axes else n for d, n in enumerate(x.shape))
+    return bind(gather_p, x, idx, offset_dims=offset_dims, collapsed_slice_dims=tuple(sorted(axes)),
+                start_index_map=axes, index_vector_dim=batch, slice_sizes=sizes)
+
+
+def scatter(x: Value, idx: Value, updates: Value, axes, mode: str = "set") -> Value:
+    """The inverse of :func:`gather`: write ``updates`` (shaped like ``gather``'s result)
+    into ``x`` at ``idx`` over ``axes``; ``mode`` "set", "add" or "max" combines with the
+    old value. Duplicate indices with mode "set" leave an unspecified winner."""
+    axes = tuple(axes)
+    batch = idx.ndim - 1
+    first = min(axes) if axes else 0
+    kept = [d for d in range(x.ndim) if d not in axes]
+    window = tuple(i if d < first else i + batch for i, d in enumerate(kept))
+    return bind(scatter_p, x, idx, updates, update_window_dims=window,
+                inserted_window_dims=tuple(sorted(axes)), scatter_dims_to_operand_dims=axes,
+                index_vector_dim=batch, mode=mode)

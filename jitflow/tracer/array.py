@@ -133,10 +133,12 @@ class Tracer:
         raise errors.TracerConversionError(
             at_user_line(
                 f"A traced array ({self.aval!r}) was converted to a NumPy array "
-                "(np.asarray, np.array, or a library that needs concrete data). Its value "
-                "is only known when the compiled function runs. Use NumPy functions on it "
-                "inside the function (np.stack instead of np.array([...])), or move this "
-                "code out of the decorated function."
+                "(np.asarray, np.array, assignment into a NumPy array, or a library that "
+                "needs concrete data). Its value is only known when the compiled function "
+                "runs. Use NumPy functions on it inside the function (np.stack instead of "
+                "np.array([...])); to fill an array made in the function, make it from a "
+                "traced one (np.zeros_like(x, shape=...)); or move this code out of the "
+                "decorated function."
             )
         )
 
@@ -201,12 +203,12 @@ class Tracer:
 
     # -- ndarray methods ----------------------------------------------------------------
 
-    def astype(self, dtype, copy=True):
-        return call(np.astype, self, dtype)
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+        return call(np.ndarray.astype, self, dtype, order, casting, subok, copy)
 
-    def reshape(self, *shape, order="C"):
+    def reshape(self, *shape, order="C", copy=None):
         shape = shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
-        return call(np.reshape, self, shape, order=order)
+        return call(np.reshape, self, shape, order=order, copy=copy)
 
     def transpose(self, *axes):
         axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
@@ -349,5 +351,9 @@ for _name, _ufunc in [
 ]:
     setattr(Tracer, f"__{_name}__", lambda self, _u=_ufunc: call(_u, self))
 
+# ndarray.__pow__ is not quite np.power (`bool_array ** 2` is np.square, int8): the ufunc
+# family implements operator.pow/ipow as NumPy's array_power does.
+Tracer.__pow__ = lambda self, other, mod=None: call(operator.pow, self, other)
+Tracer.__ipow__ = lambda self, other: call(operator.ipow, self, other)
 Tracer.__divmod__ = lambda self, other: call(np.divmod, self, other)
 Tracer.__rdivmod__ = lambda self, other: call(np.divmod, other, self)

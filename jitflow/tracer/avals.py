@@ -92,5 +92,5 @@ def result_type(*items) -> np.dtype:
         it.promotion_type() if isinstance(it, AbstractArray) else it for it in items
     ]
     # np.result_type wants Python *values* for weak scalars, not Python types.
-    args = [t(0) if t in (bool, int, float, complex) else t for t in args]
+    args = [t(0) if any(t is p for p in (bool, int, float, complex)) else t for t in args]
     return np.result_type(*args)

@@ -32,7 +32,8 @@ class _Names:
 
 def _format_param(value) -> str:
     if isinstance(value, tuple):
-        return "(" + ",".join(_format_param(v) for v in value) + ")"
+        inner = ",".join(_format_param(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
     if hasattr(value, "name") and not isinstance(value, str):  # dtypes, enums
         return str(value.name) if not hasattr(value, "itemsize") else _dtype(value)
     return repr(value) if isinstance(value, str) else str(value)

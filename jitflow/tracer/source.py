@@ -8,6 +8,7 @@ into MLIR locations so that XLA's own messages point at user lines too.
 from __future__ import annotations
 
 import dataclasses
+import dis
 import linecache
 import os
 import sys
@@ -87,3 +88,28 @@ def user_traceback(tb):
     for frame, lasti, lineno in reversed(frames):
         out = types.TracebackType(out, frame, lasti, lineno)
     return out
+
+
+def user_frame_object():
+    """The innermost user frame object (see :func:`user_frame`), or None."""
+    frame = sys._getframe(1)
+    while frame is not None and is_internal(os.path.abspath(frame.f_code.co_filename)):
+        frame = frame.f_back
+    return frame
+
+
+def at_inplace_operator() -> bool:
+    """Whether the user's current instruction is an augmented assignment (``a += b``).
+
+    ``a += t`` with ``a`` a NumPy array made inside the traced function reaches jitflow as
+    ``np.add(a, t, out=(a,))``, exactly like an explicit ``out=a``. The difference matters:
+    Python rebinds the name after ``+=``, so returning a new traced array gives NumPy's
+    result, while an explicit ``out=`` must not be silently ignored.
+    """
+    frame = user_frame_object()
+    if frame is None:
+        return False
+    for ins in dis.get_instructions(frame.f_code):
+        if ins.offset == frame.f_lasti:
+            return ins.opname.startswith("BINARY_OP") and ins.argrepr.endswith("=")
+    return False
