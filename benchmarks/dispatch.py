@@ -202,20 +202,21 @@ def large_rows(repeats: int, min_loop_s: float) -> list[Row]:
         ("not 64-byte aligned", with_alignment(base_x, 8), with_alignment(base_y, 8)),
         (f"as NumPy allocated them (address % 64 = {offsets})", base_x, base_y),
     ]
-    rows = []
-    for label, x, y in variants:
-
-        def t(call):
-            return per_call(call, repeats, min_loop_s)
-
-        rows.append(Row(
-            f"float64[{LARGE:_}] × 2, {label}", "NumPy → writable NumPy",
-            t(lambda: numpy_fn(x, y)), t(lambda: np.array(jj(x, y))), t(lambda: jf(x, y)),
-        ))
+    rows = [_large_row(label, x, y, jf, jj, repeats, min_loop_s) for label, x, y in variants]
     dst = np.empty_like(base_x)
     copy = per_call(lambda: np.copyto(dst, base_x), repeats, min_loop_s)
     rows.append(Row(f"reference: one {base_x.nbytes / 1e6:.0f} MB copy", "np.copyto", copy))
     return rows
+
+
+def _large_row(label, x, y, jf, jj, repeats, min_loop_s) -> Row:
+    def t(call):
+        return per_call(call, repeats, min_loop_s)
+
+    return Row(
+        f"float64[{LARGE:_}] × 2, {label}", "NumPy → writable NumPy",
+        t(lambda: numpy_fn(x, y)), t(lambda: np.array(jj(x, y))), t(lambda: jf(x, y)),
+    )
 
 
 def first_call_row(repeats: int) -> Row:

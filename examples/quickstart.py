@@ -25,7 +25,7 @@ def step(a):
 
 def check(actual, expected) -> None:
     """Same values (float tolerance), dtypes and shapes as NumPy."""
-    for act, exp in zip(actual, expected):
+    for act, exp in zip(actual, expected, strict=True):
         assert np.asarray(act).dtype == np.asarray(exp).dtype, (act, exp)
         assert np.shape(act) == np.shape(exp), (act, exp)
         np.testing.assert_allclose(act, exp, rtol=1e-6)

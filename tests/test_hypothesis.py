@@ -387,7 +387,7 @@ def shapes(base):
         st.just(base),
         st.integers(0, n).map(lambda k: base[k:]),
         st.lists(st.booleans(), min_size=n, max_size=n).map(
-            lambda ones: tuple(1 if o else d for o, d in zip(ones, base))
+            lambda ones: tuple(1 if o else d for o, d in zip(ones, base, strict=True))
         ),
     )
 

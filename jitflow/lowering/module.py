@@ -44,7 +44,8 @@ def lower_ops(graph: Graph, env: dict[int, ir.Value]) -> None:
         ctx = LoweringContext(
             in_avals=tuple(v.aval for v in op.inputs),
             out_avals=tuple(v.aval for v in op.outputs),
-            lower_region=lower_region,
+            regions=op.regions,
+            lower_region=functools.partial(lower_region, outer_env=env),
         )
         with _location(op):
             try:

@@ -1,7 +1,7 @@
 """The primitives, by family, and the NumPy functions composed of them.
 
 Primitive families (shape/dtype rule and lowering rule side by side):
-``constants``, ``elementwise``, ``shape``, ``reduce``, ``linalg``.
+``constants``, ``elementwise``, ``shape``, ``reduce``, ``linalg``, ``control_flow``.
 NumPy layer (compositions of primitives): ``ufuncs``, ``reductions``,
 ``shape_functions``, ``indexing`` (and the NumPy functions in ``linalg``).
 
@@ -9,7 +9,7 @@ Importing this package registers all of them; the check at the end fails the imp
 primitive lacks a rule.
 """
 
-from jitflow.ops import constants, elementwise, linalg, reduce, shape  # noqa: F401
+from jitflow.ops import constants, control_flow, elementwise, linalg, reduce, shape  # noqa: F401
 from jitflow.ops import indexing, reductions, shape_functions, ufuncs  # noqa: F401
 from jitflow.tracer.ir import check_rules
 

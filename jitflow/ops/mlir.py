@@ -22,7 +22,9 @@ class LoweringContext:
 
     in_avals: tuple[AbstractArray, ...]
     out_avals: tuple[AbstractArray, ...]
-    # Lowers a region (sub-graph) given its operand values; set by the driver.
+    # The op's regions (sub-graphs), and ``lower_region(graph, operands) -> results``,
+    # which emits a region's ops at the current insertion point; set by the driver.
+    regions: tuple = ()
     lower_region: object = None
 
 

@@ -44,7 +44,12 @@ def _resolve(ufunc: np.ufunc, in_types: tuple, signature, casting) -> tuple[np.d
 
 def resolve(ufunc: np.ufunc, values: list[Value], signature=None, casting=None):
     """The loop dtypes (inputs then outputs) NumPy would use for these operands."""
-    types = tuple(v.aval.promotion_type() for v in values)
+    if all(v.aval.weak for v in values):
+        # Only Python numbers (or values derived from them): compute as Python would with
+        # NumPy's defaults (int64, float64); NumPy itself would pick an object loop.
+        types = tuple(v.aval.dtype for v in values)
+    else:
+        types = tuple(v.aval.promotion_type() for v in values)
     try:
         loop = _resolve(ufunc, types, signature, casting)
         for d in loop:

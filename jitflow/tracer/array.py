@@ -23,6 +23,7 @@ import numpy as np
 
 from jitflow import errors
 from jitflow.tracer.avals import AbstractArray
+from jitflow.tracer.context import record_mutation
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import call, lookup
 from jitflow.tracer.source import at_user_line
@@ -59,6 +60,8 @@ class Tracer:
         if parent is not None:
             parent.assign(self._lens.put(parent.value, new))
             self._seen = parent.value
+        else:
+            record_mutation(self, self._value)
         self._value = new
 
     def view(self, lens) -> Tracer:

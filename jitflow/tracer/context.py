@@ -22,6 +22,7 @@ from jitflow.tracer.source import at_user_line, user_frame
 class _State(threading.local):
     def __init__(self):
         self.graphs: list[Graph] = []
+        self.mutation_logs: list[dict] = []
 
 
 _state = _State()
@@ -49,6 +50,38 @@ def new_graph(name: str = "main"):
         _state.graphs.pop()
 
 
+@contextlib.contextmanager
+def building(graph: Graph):
+    """Append to an existing graph again (e.g. a region that needs more ops after tracing)."""
+    _state.graphs.append(graph)
+    try:
+        yield graph
+    finally:
+        _state.graphs.pop()
+
+
+@contextlib.contextmanager
+def mutation_log():
+    """Collect the tracers rebound in the ``with`` block: ``{id: (tracer, value before)}``.
+
+    Control flow needs it: a branch or loop body that writes ``a[i] = v`` rebinds ``a``'s
+    handle (or its base's, through a view) inside a region; the staging code restores the
+    handle and makes the new value an output of the ``cond``/``while`` op instead.
+    """
+    log: dict = {}
+    _state.mutation_logs.append(log)
+    try:
+        yield log
+    finally:
+        _state.mutation_logs.pop()
+
+
+def record_mutation(tracer, old: Value) -> None:
+    """Called by a root tracer about to be rebound (see :func:`mutation_log`)."""
+    for log in _state.mutation_logs:
+        log.setdefault(id(tracer), (tracer, old))
+
+
 def add_input(aval: AbstractArray, name: str = "") -> Value:
     """Add an input value to the current graph."""
     graph = current_graph()
@@ -64,7 +97,7 @@ def bind(prim: Primitive, *inputs: Value, regions=(), **params):
         if not isinstance(v, Value):
             raise TypeError(f"{prim.name}: operand {v!r} is not an IR value")
     try:
-        out = prim.abstract_eval(*(v.aval for v in inputs), **params)
+        out = prim.abstract_eval(*(v.aval for v in inputs), **region_kwargs(regions), **params)
     except errors.JitflowError as e:
         # Shape/dtype rules raise without knowing where the user is; add it once.
         if not getattr(e, "_located", False):
@@ -76,6 +109,11 @@ def bind(prim: Primitive, *inputs: Value, regions=(), **params):
     op.outputs = tuple(Value(a, op, i) for i, a in enumerate(avals))
     current_graph().ops.append(op)
     return op.outputs if prim.multiple_results else op.outputs[0]
+
+
+def region_kwargs(regions) -> dict:
+    """Ops with regions (control flow) get them in their rules as ``regions=``."""
+    return {"regions": tuple(regions)} if regions else {}
 
 
 class Literal:

@@ -7,6 +7,7 @@ error, so it raises AssertionError-like ``IRVerificationError`` naming the op.
 
 from __future__ import annotations
 
+from jitflow.tracer.context import region_kwargs
 from jitflow.tracer.ir import Graph
 
 
@@ -21,7 +22,9 @@ def verify(graph: Graph, outer: frozenset[int] = frozenset()) -> None:
         for v in op.inputs:
             if v.id not in defined:
                 raise IRVerificationError(f"{where} uses a value defined later or elsewhere: {v}")
-        expected = op.prim.abstract_eval(*(v.aval for v in op.inputs), **op.params)
+        expected = op.prim.abstract_eval(
+            *(v.aval for v in op.inputs), **region_kwargs(op.regions), **op.params
+        )
         expected = expected if op.prim.multiple_results else (expected,)
         got = tuple(v.aval for v in op.outputs)
         if tuple(expected) != got:

@@ -1,0 +1,203 @@
+"""Runtime operators called by converted code (imported there as ``ag__``).
+
+Each operator looks at its condition or iterable when it runs: a Python value runs as
+plain Python (same semantics, nothing staged); a traced value becomes graph control flow
+(see :mod:`jitflow.autograph.staging`). The calling convention, shared with the
+converter, is TF AutoGraph's: the statement's body is a nested function, and the state it
+changes (the local names it assigns) is read and written through ``get_state`` /
+``set_state`` closures.
+"""
+
+from __future__ import annotations
+
+from jitflow import errors
+from jitflow.tracer.array import Tracer
+from jitflow.tracer.source import at_user_line
+
+
+class Undefined:
+    """The value of a local name that is not bound (yet) where a statement starts."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Undefined({self.name!r})"
+
+    def _fail(self, *args, **kwargs):
+        raise errors.JitflowError(
+            at_user_line(
+                f"Variable '{self.name}' is used but may not be defined here: it is only "
+                "assigned in some branches of an if statement or inside a loop that may "
+                "run zero times. Assign it before the if/loop."
+            )
+        )
+
+    __bool__ = __call__ = __getattr__ = __getitem__ = __iter__ = __len__ = _fail
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
+    __truediv__ = __rtruediv__ = __array__ = __float__ = __int__ = __index__ = _fail
+
+
+def ld(getter, name: str):
+    """Read a local that may be unbound: its value, or ``Undefined(name)``."""
+    try:
+        return getter()
+    except NameError:  # UnboundLocalError and free variables not yet bound
+        return Undefined(name)
+
+
+def is_traced(x) -> bool:
+    return isinstance(x, Tracer)
+
+
+# -- conditionals ------------------------------------------------------------------------
+
+
+def if_stmt(cond, body, orelse, get_state, set_state, names):
+    """``if cond: body() else: orelse()``."""
+    if is_traced(cond):
+        from jitflow.autograph import staging
+
+        return staging.staged_if(cond, body, orelse, get_state, set_state, names)
+    if cond:
+        body()
+    else:
+        orelse()
+
+
+def if_exp(cond, if_true, if_false):
+    """``if_true() if cond else if_false()``."""
+    if is_traced(cond):
+        from jitflow.autograph import staging
+
+        return staging.staged_if_exp(cond, if_true, if_false)
+    return if_true() if cond else if_false()
+
+
+# -- loops -------------------------------------------------------------------------------
+
+
+def while_stmt(test, body, get_state, set_state, names):
+    """``while test(): body()``."""
+    cond = test()
+    if is_traced(cond):
+        from jitflow.autograph import staging
+
+        return staging.staged_while(cond, test, body, get_state, set_state, names)
+    while cond:
+        body()
+        cond = test()
+        if is_traced(cond):
+            raise errors.JitflowError(
+                at_user_line(
+                    "A while loop's condition was a Python value on entry but became a "
+                    "traced array after an iteration. Make it traced from the start "
+                    "(e.g. compare arrays, not Python numbers), or keep it Python."
+                )
+            )
+
+
+def for_stmt(iterable, extra_test, body, get_state, set_state, names):
+    """``for target in iterable: body(target)`` (stopping when ``extra_test()`` is false)."""
+    from jitflow.autograph import staging
+
+    if staging.can_stage_for(iterable):
+        return staging.staged_for(iterable, extra_test, body, get_state, set_state, names)
+    for item in iterable:
+        if extra_test is not None and not _python_test(extra_test):
+            break
+        body(item)
+
+
+def _python_test(extra_test):
+    value = extra_test()
+    if is_traced(value):
+        from jitflow.autograph import staging
+
+        raise staging.needs_staging("break or return inside a Python loop")
+    return value
+
+
+# -- logical operators --------------------------------------------------------------------
+
+
+def and_(*operands):
+    """``a and b and ...`` with zero-arg operand functions (lazy, as Python)."""
+    value = operands[0]()
+    for next_operand in operands[1:]:
+        if is_traced(value):
+            from jitflow.autograph import staging
+
+            return staging.logical("and", value, next_operand)
+        if not value:
+            return value
+        value = next_operand()
+    return value
+
+
+def or_(*operands):
+    """``a or b or ...`` with zero-arg operand functions (lazy, as Python)."""
+    value = operands[0]()
+    for next_operand in operands[1:]:
+        if is_traced(value):
+            from jitflow.autograph import staging
+
+            return staging.logical("or", value, next_operand)
+        if value:
+            return value
+        value = next_operand()
+    return value
+
+
+def not_(x):
+    if is_traced(x):
+        import numpy as np
+
+        return np.logical_not(x)
+    return not x
+
+
+# -- print and assert ----------------------------------------------------------------------
+
+
+def print_(*args, **kwargs):
+    if any(is_traced(a) for a in args):
+        from jitflow.autograph import staging
+
+        return staging.staged_print(args, kwargs)
+    print(*args, **kwargs)
+
+
+def assert_stmt(cond, msg_fn=None):
+    if is_traced(cond):
+        from jitflow.autograph import staging
+
+        return staging.staged_assert(cond, msg_fn)
+    if not cond:
+        raise AssertionError(msg_fn()) if msg_fn is not None else AssertionError()
+
+
+# -- builtins whose results the staged for loop must be able to inspect ----------------------
+
+
+def range_(*args):
+    """``range(...)``; bounds that are traced give an inspectable stand-in."""
+    if any(is_traced(a) for a in args):
+        from jitflow.autograph.staging import Range
+
+        return Range(*args)
+    return range(*args)
+
+
+def enumerate_(iterable, start=0):
+    from jitflow.autograph.staging import Enumerate
+
+    return Enumerate(iterable, start)
+
+
+def zip_(*iterables):
+    from jitflow.autograph.staging import Zip
+
+    return Zip(*iterables)

@@ -1,0 +1,496 @@
+"""Graph control flow for traced conditions and loops: the staged side of the operators.
+
+A branch or loop body is traced into a region (a sub-graph that may read outer values).
+What it changes becomes the outputs of the ``cond``/``while`` op:
+
+* the *state*: local names the converter found assigned in the statement, read and
+  written through ``get_state``/``set_state``;
+* *mutated arrays*: tracers rebound inside the region (``a[i] = v``, ``a += 1``, writes
+  through views), found with :func:`~jitflow.tracer.context.mutation_log`. Their handles
+  are restored after tracing a region and assigned the op's results afterwards, so
+  aliases and views of them see the update, as in NumPy.
+
+Types must agree across branches and iterations (XLA's control flow has static types);
+Python scalars meeting traced values are promoted as NumPy 2 promotes them (NEP 50).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+
+from jitflow import errors
+from jitflow.autograph.operators import Undefined
+from jitflow.ops import control_flow as cf
+from jitflow.ops import elementwise as ew
+from jitflow.ops import shape as sh
+from jitflow.ops.constants import to_value, wrap
+from jitflow.tracer.array import Tracer
+from jitflow.tracer.avals import AbstractArray, result_type, type_string
+from jitflow.tracer.context import add_input, building, mutation_log, new_graph
+from jitflow.tracer.ir import Graph, Value
+from jitflow.tracer.source import at_user_line, user_frame
+
+_NUMBERS = (bool, int, float, complex, np.generic, np.ndarray)
+
+
+def is_arraylike(x) -> bool:
+    return isinstance(x, (Tracer, Value) + _NUMBERS)
+
+
+def aval_of(x) -> AbstractArray:
+    """The abstract type a state value would have as an IR value."""
+    if isinstance(x, (Tracer, Value)):
+        return x.aval
+    if isinstance(x, (np.ndarray, np.generic)):
+        return AbstractArray(np.shape(x), np.asarray(x).dtype)
+    if isinstance(x, bool):
+        return AbstractArray((), np.dtype(np.bool_))
+    return AbstractArray((), np.asarray(x).dtype, weak=True)  # Python int/float/complex
+
+
+def needs_staging(what: str) -> errors.JitflowError:
+    return errors.UnsupportedError(
+        at_user_line(f"{what} depends on a traced value, which a Python loop cannot do.")
+    )
+
+
+# -- tracing a region --------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Region:
+    graph: Graph
+    state: list  # state objects after the region ran
+    values: list  # the same, with each tracer replaced by its value at the region's end
+    mutated: dict  # id -> (tracer, value before, value after), outer tracers only
+
+
+def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=None):
+    """Trace ``fn`` into a new region; restore every outer handle it rebound."""
+    set_state(init)
+    with new_graph(name) as graph, mutation_log() as log:
+        region_inputs = [add_input(a) for a in inputs]
+        if bind_inputs is not None:
+            bind_inputs(region_inputs)
+        fn()
+        after = list(get_state())
+        values = [x.value if isinstance(x, Tracer) else x for x in after]
+    local = {v.id for v in graph.inputs} | {v.id for op in graph.ops for v in op.outputs}
+    mutated = {}
+    for key, (t, before) in log.items():
+        if before.id not in local:  # an outer array the region wrote
+            mutated[key] = (t, before, t._value)
+        t._value = before
+    set_state(init)
+    return _Region(graph, after, values, mutated)
+
+
+def _finish_region(region: _Region, values) -> None:
+    with building(region.graph):
+        region.graph.outputs = [v() if callable(v) else v for v in values]
+
+
+def _converted(x, aval: AbstractArray):
+    """``x`` as an IR value of ``aval``'s dtype (created in the current graph)."""
+    return lambda: ew.convert(to_value(x), aval.dtype, aval.weak)
+
+
+def _unify(name: str, a, b, what=("the if branch", "the else branch")) -> AbstractArray:
+    """One type for a variable that holds ``a`` on one path and ``b`` on the other."""
+    ta, tb = aval_of(a), aval_of(b)
+    if ta.shape != tb.shape:
+        raise errors.ShapeError(
+            at_user_line(
+                f"Variable '{name}' is {type_string(ta)} in {what[0]} but "
+                f"{type_string(tb)} in {what[1]}; XLA control flow needs one shape. Make "
+                "both paths produce the same shape (np.broadcast_to, padding)."
+            )
+        )
+    if ta.dtype != tb.dtype and not (ta.weak or tb.weak):
+        raise errors.DTypeError(
+            at_user_line(
+                f"Variable '{name}' is {type_string(ta)} in {what[0]} but "
+                f"{type_string(tb)} in {what[1]}; XLA control flow needs one dtype. "
+                "Convert one of them with .astype(...)."
+            )
+        )
+    return AbstractArray(ta.shape, result_type(ta, tb), ta.weak and tb.weak)
+
+
+def _predicate(cond) -> Value:
+    value = to_value(cond)
+    if value.shape != ():
+        if value.aval.size != 1:
+            raise errors.ShapeError(
+                at_user_line(
+                    f"The truth value of an array with shape {value.shape} is ambiguous (as "
+                    "in NumPy). Use np.any(...) or np.all(...) in the condition."
+                )
+            )
+        value = sh.reshape(value, ())
+    return ew.convert(value, np.bool_)
+
+
+# -- if / ternary ----------------------------------------------------------------------------
+
+
+def staged_if(cond, body, orelse, get_state, set_state, names):
+    init = list(get_state())
+    pred = _predicate(cond)
+    then = _trace_region("then", body, set_state, get_state, init)
+    other = _trace_region("else", orelse, set_state, get_state, init)
+    new_state, outs_then, outs_else, slots = list(init), [], [], []
+    for i, name in enumerate(names):
+        if then.state[i] is other.state[i]:  # untouched, or mutated in place (see below)
+            new_state[i] = then.state[i]
+            continue
+        a, b = then.values[i], other.values[i]
+        if isinstance(a, Undefined) or isinstance(b, Undefined):
+            new_state[i] = Undefined(name)
+        elif not (is_arraylike(a) and is_arraylike(b)):
+            if _same_python_value(a, b):
+                new_state[i] = a
+                continue
+            raise errors.UnsupportedError(
+                at_user_line(
+                    f"Variable '{name}' is set to a {type(a).__name__} in one branch and a "
+                    f"{type(b).__name__} in the other of an if statement on a traced "
+                    "condition; only arrays and numbers can differ between branches."
+                )
+            )
+        else:
+            aval = _unify(name, a, b)
+            outs_then.append(_converted(a, aval))
+            outs_else.append(_converted(b, aval))
+            slots.append(("var", i))
+    for key in then.mutated.keys() | other.mutated.keys():
+        t, before, _ = (then.mutated.get(key) or other.mutated[key])
+        outs_then.append(then.mutated[key][2] if key in then.mutated else before)
+        outs_else.append(other.mutated[key][2] if key in other.mutated else before)
+        slots.append(("array", t))
+    _finish_region(then, outs_then)
+    _finish_region(other, outs_else)
+    results = cf.cond(pred, then.graph, other.graph) if slots else ()
+    _apply(results, slots, new_state)
+    set_state(new_state)
+
+
+def staged_if_exp(cond, if_true, if_false):
+    box = [None]
+    get_state, set_state = (lambda: (box[0],)), (lambda vals: box.__setitem__(0, vals[0]))
+
+    def run(fn):
+        return lambda: box.__setitem__(0, fn())
+
+    staged_if(cond, run(if_true), run(if_false), get_state, set_state, ("<expression>",))
+    return box[0]
+
+
+def logical(op: str, value, next_operand):
+    """``value and next()`` / ``value or next()`` with a traced ``value``."""
+    if op == "and":
+        return staged_if_exp(value, next_operand, lambda: value)
+    return staged_if_exp(value, lambda: value, next_operand)
+
+
+def _same_python_value(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _apply(results, slots, new_state) -> None:
+    for r, (kind, target) in zip(results, slots):
+        if kind == "var":
+            new_state[target] = wrap(r)
+        else:
+            target.assign(r)  # writes through; outer regions record it too
+
+
+# -- while ---------------------------------------------------------------------------------
+
+
+def staged_while(cond0, test, body, get_state, set_state, names):
+    init = list(get_state())
+    carried, mutated = _discover_loop(test, body, get_state, set_state, names, init)
+    _stage_loop(test, body, get_state, set_state, names, init, carried, mutated)
+
+
+def _discover_loop(test, body, get_state, set_state, names, init):
+    """Trace the loop once to find what it changes and the types to carry.
+
+    Returns ``carried``: {state index: aval} and ``mutated``: {id: tracer}.
+    """
+    avals = {i: aval_of(v) for i, v in enumerate(init) if is_arraylike(v)}
+    for _attempt in range(3):  # weak scalars may be promoted by the body, then settle
+        order = sorted(avals)
+
+        def bind_inputs(values, order=order):
+            state = list(init)
+            for i, v in zip(order, values):
+                state[i] = Tracer(v)
+            set_state(state)
+
+        def run():
+            test()
+            body()
+
+        region = _trace_region(
+            "discover", run, set_state, get_state, init,
+            inputs=[avals[i] for i in order], bind_inputs=bind_inputs,
+        )
+        inputs = dict(zip(order, region.graph.inputs))
+        changed, promoted = {}, False
+        for i, name in enumerate(names):
+            after = region.values[i]
+            if i in avals:
+                if after is inputs[i]:
+                    continue  # read only
+                if isinstance(after, Undefined) or not is_arraylike(after):
+                    raise _loop_type_error(name, init[i], after)
+                new = _loop_unify(name, avals[i], aval_of(after))
+                promoted |= new != avals[i]
+                changed[i] = new
+            elif region.state[i] is not init[i] and not isinstance(init[i], Undefined):
+                raise _loop_type_error(name, init[i], after)
+        if not promoted:
+            mutated = {k: t for k, (t, _b, _a) in region.mutated.items()}
+            return changed, mutated
+        avals.update(changed)
+    raise errors.DTypeError(at_user_line("The loop's variables do not settle on one dtype."))
+
+
+def _loop_unify(name, before: AbstractArray, after: AbstractArray) -> AbstractArray:
+    if before.shape != after.shape:
+        raise errors.ShapeError(
+            at_user_line(
+                f"Variable '{name}' has shape {before.shape} before the loop but "
+                f"{after.shape} after one iteration; a staged loop needs a fixed shape. "
+                "Preallocate the full array before the loop and write into it."
+            )
+        )
+    if before.dtype == after.dtype:
+        return before if before.weak == after.weak else before.update(weak=before.weak and after.weak)
+    if before.weak:  # a Python number before the loop takes the body's dtype
+        return AbstractArray(before.shape, result_type(before, after), after.weak)
+    raise errors.DTypeError(
+        at_user_line(
+            f"Variable '{name}' is {type_string(before)} before the loop but "
+            f"{type_string(after)} after one iteration; a staged loop needs a fixed dtype. "
+            f"Convert it before the loop ({name} = {name}.astype(...))."
+        )
+    )
+
+
+def _loop_type_error(name, before, after):
+    return errors.UnsupportedError(
+        at_user_line(
+            f"Variable '{name}' changes from {type(before).__name__} to "
+            f"{type(after).__name__} in a loop with a traced condition; a staged loop can "
+            "only carry arrays and numbers."
+        )
+    )
+
+
+def _stage_loop(test, body, get_state, set_state, names, init, carried, mutated):
+    order = sorted(carried)
+    arrays = list(mutated.values())
+    in_avals = [carried[i] for i in order] + [t.aval for t in arrays]
+    init_values = [ew.convert(to_value(init[i]), carried[i].dtype, carried[i].weak) for i in order]
+    init_values += [t.value for t in arrays]
+    originals = [t._value for t in arrays]
+
+    def bind_inputs(values):
+        state = list(init)
+        for i, v in zip(order, values):
+            state[i] = Tracer(v)
+        set_state(state)
+        for t, v in zip(arrays, values[len(order):]):
+            t._value = v
+
+    def restore():
+        for t, v in zip(arrays, originals):
+            t._value = v
+
+    cond_box, body_box = [], []
+
+    def run_test():
+        cond_box.append(_predicate(test()))
+
+    def run_body():
+        body()
+        state = list(get_state())
+        outs = []
+        for i in order:
+            aval = aval_of(state[i])
+            if aval.shape != carried[i].shape:
+                raise _loop_unify(names[i], carried[i], aval)
+            outs.append(ew.convert(to_value(state[i]), carried[i].dtype, carried[i].weak))
+        body_box.extend(outs + [t.value for t in arrays])
+
+    cond_region = _trace_region("cond", run_test, set_state, get_state, init, in_avals, bind_inputs)
+    restore()
+    body_region = _trace_region("body", run_body, set_state, get_state, init, in_avals, bind_inputs)
+    restore()
+    cond_region.graph.outputs = cond_box
+    body_region.graph.outputs = body_box
+    results = cf.while_loop(init_values, cond_region.graph, body_region.graph)
+    new_state = list(init)
+    for i, r in zip(order, results):
+        new_state[i] = wrap(r)
+    for t, r in zip(arrays, results[len(order):]):
+        t.assign(r)
+    set_state(new_state)
+
+
+# -- for -----------------------------------------------------------------------------------
+
+
+class Range:
+    """``range`` with traced bounds (what ``ag__.range_`` returns when a bound is traced)."""
+
+    def __init__(self, *args):
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+        self.start, self.stop, self.step = start, stop, step
+
+
+class Enumerate:
+    def __init__(self, iterable, start=0):
+        self.iterable, self.start = iterable, start
+
+    def __iter__(self):
+        return iter(enumerate(self.iterable, self.start))
+
+
+class Zip:
+    def __init__(self, *iterables):
+        self.iterables = iterables
+
+    def __iter__(self):
+        return iter(zip(*self.iterables))
+
+
+def can_stage_for(iterable) -> bool:
+    if isinstance(iterable, (range, Range, Tracer)):
+        return True
+    if isinstance(iterable, Enumerate):
+        return can_stage_for(iterable.iterable)
+    if isinstance(iterable, Zip):
+        return any(isinstance(i, (Tracer, range, Range)) for i in iterable.iterables) and all(
+            can_stage_for(i) or isinstance(i, np.ndarray) for i in iterable.iterables
+        )
+    return False
+
+
+def _trip_count(iterable):
+    """Number of iterations: a Python int when static, else a traced int64 scalar."""
+    if isinstance(iterable, range):
+        return len(iterable)
+    if isinstance(iterable, (Tracer, np.ndarray)):
+        return iterable.shape[0]
+    if isinstance(iterable, Enumerate):
+        return _trip_count(iterable.iterable)
+    if isinstance(iterable, Zip):
+        counts = [_trip_count(i) for i in iterable.iterables]
+        static = [c for c in counts if isinstance(c, int)]
+        if len(static) == len(counts):
+            return min(counts)
+        out = counts[0]
+        for c in counts[1:]:
+            out = np.minimum(out, c)
+        return out
+    start, stop, step = iterable.start, iterable.stop, iterable.step
+    if isinstance(step, Tracer):
+        raise errors.UnsupportedError(
+            at_user_line("range() with a traced step is not supported; use a Python int step.")
+        )
+    span = (np.asarray(stop) if not isinstance(stop, Tracer) else stop) - start
+    n = (span + (step - 1 if step > 0 else step + 1)) // step
+    return np.maximum(n, 0)
+
+
+def _item(iterable, k):
+    if isinstance(iterable, range):
+        return iterable.start + k * iterable.step
+    if isinstance(iterable, Range):
+        return iterable.start + k * iterable.step
+    if isinstance(iterable, (Tracer, np.ndarray)):
+        return (iterable if isinstance(iterable, Tracer) else wrap(to_value(iterable)))[k]
+    if isinstance(iterable, Enumerate):
+        return (iterable.start + k, _item(iterable.iterable, k))
+    return tuple(_item(i, k) for i in iterable.iterables)
+
+
+_warned_lines: set = set()
+
+
+def staged_for(iterable, extra_test, body, get_state, set_state, names):
+    n = _trip_count(iterable)
+    box = [0]
+
+    def get2():
+        return (box[0],) + tuple(get_state())
+
+    def set2(vals):
+        box[0] = vals[0]
+        set_state(list(vals[1:]))
+
+    def test2():
+        c = box[0] < n
+        if extra_test is not None:
+            c = np.logical_and(c, extra_test())
+        return c
+
+    def body2():
+        body(_item(iterable, box[0]))
+        box[0] = box[0] + 1
+
+    names2 = ("<loop index>",) + tuple(names)
+    init = list(get2())
+    try:
+        with mutation_log() as log:
+            carried, mutated = _discover_loop(test2, body2, get2, set2, names2, init)
+    except (errors.TracerConversionError, errors.UnsupportedError):
+        # The body needs the index as a Python value (a shape, a slice bound, range(i)).
+        # Anything else that is unsupported fails again, with Python values, below.
+        for _key, (t, before) in log.items():
+            t._value = before
+        set2(init)
+        if not isinstance(n, int):
+            raise
+        _warn_unrolled()
+        return _unrolled(iterable, extra_test, body)
+    _stage_loop(test2, body2, get2, set2, names2, init, carried, mutated)
+
+
+def _warn_unrolled():
+    src = user_frame()
+    key = (src.filename, src.lineno) if src else None
+    if key in _warned_lines:
+        return
+    _warned_lines.add(key)
+    warnings.warn(
+        at_user_line(
+            "This for loop was unrolled (traced once per iteration) because its body needs "
+            "the loop index as a Python number (a shape, a slice bound or a list index). "
+            "Compile time grows with the trip count; index with the traced value "
+            "(x[i], np.where) to get one staged loop.",
+            src,
+        ),
+        stacklevel=2,
+    )
+
+
+def _unrolled(iterable, extra_test, body):
+    for item in iterable:
+        if extra_test is not None:
+            keep = extra_test()
+            if isinstance(keep, Tracer):
+                raise needs_staging("A break or return inside an unrolled loop")
+            if not keep:
+                break
+        body(item)
