@@ -38,3 +38,7 @@ class IndexingError(JitflowError, IndexError):
 
 class ReadOnlyError(JitflowError, ValueError):
     """A write into a read-only view (``np.broadcast_to``'s result, as in NumPy)."""
+
+
+class ConversionError(UnsupportedError):
+    """AutoGraph cannot convert a construct of a function (named, with file:line and why)."""

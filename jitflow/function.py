@@ -30,7 +30,7 @@ import jax
 import jax.tree_util as tree_util
 import numpy as np
 
-from jitflow import errors
+from jitflow import autograph, errors
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.module import lower_graph, module_text
 from jitflow.tracer.avals import AbstractArray, check_dtype, type_string
@@ -71,10 +71,14 @@ class _Entry:
         plain = all(s is DYNAMIC for s in out_static)
         single = plain and out_tree.num_leaves == 1 and out_tree.num_nodes == 1
 
+        effects = self.traced.effects
+
         def finish(arrays, leaves, jax_out):
             for leaf_index, out_index in writeback:
                 if type(leaves[leaf_index]) is np.ndarray:
                     np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
+            for effect in effects:
+                _run_effect(effect, arrays)
             outs = arrays[:n] if jax_out else [_to_numpy(a) for a in arrays[:n]]
             if not plain:
                 it = iter(outs)
@@ -90,9 +94,20 @@ class _Entry:
         def finish_single_scalar(arrays, leaves, jax_out):
             return arrays[0] if jax_out else np.array(arrays[0])[()]
 
-        if single and not writeback:
+        if single and not writeback and not effects:
             return finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
         return finish
+
+
+def _run_effect(effect, arrays) -> None:
+    """A print or assert of traced values, done when the compiled call has returned."""
+    kind, items, extra = effect
+    values = [np.asarray(arrays[x]) if how == "out" else x for how, x in items]
+    if kind == "print":
+        print(*values, **extra)
+    elif not values[0]:
+        message = "".join(str(v) for v in values[1:])
+        raise AssertionError(f"{extra}: {message}" if message else extra)
 
 
 def _to_numpy(a):
@@ -147,9 +162,10 @@ class _Static:
 class Function:
     """A NumPy function compiled with XLA per input signature. See :func:`function`."""
 
-    def __init__(self, fn: Callable, static_argnames=()):
+    def __init__(self, fn: Callable, static_argnames=(), autograph: bool = True):
         functools.update_wrapper(self, fn)
         self.python_function = fn
+        self._autograph = autograph
         self._signature = _signature(fn)
         self._static_names = frozenset((static_argnames,) if isinstance(static_argnames, str) else static_argnames)
         self._static_positions = frozenset(
@@ -285,7 +301,10 @@ class Function:
         self._arity_check(in_tree)
         reason = self._explain(key, names)
         spec_values = tuple(s if s is DYNAMIC else (s[0], s[1].value if s[0] is _Static else s[1]) for s in spec)
-        traced = trace(self.python_function, in_tree, spec_values, list(avals), dyn_names, self.__name__)
+        fn = self.python_function
+        if self._autograph:
+            fn = autograph.convert(fn)  # cached per function by the converter
+        traced = trace(fn, in_tree, spec_values, list(avals), dyn_names, self.__name__)
         module = lower_graph(traced.graph)
         out_avals = [v.aval for v in traced.graph.outputs]
         exported = make_exported(self.__name__, module, avals, out_avals)
@@ -442,7 +461,7 @@ class Lowered:
         return self.as_text()
 
 
-def function(fn: Callable | None = None, *, static_argnames=()):
+def function(fn: Callable | None = None, *, static_argnames=(), autograph: bool = True):
     """Compile a NumPy function with XLA, per input signature.
 
     Usable bare (``@jitflow.function``) or with arguments
@@ -452,6 +471,9 @@ def function(fn: Callable | None = None, *, static_argnames=()):
         fn: the Python function, written with NumPy.
         static_argnames: arguments keyed by value instead of being traced (any hashable
             value; a new value traces again).
+        autograph: convert Python control flow (``if``/``while``/``for`` on traced values,
+            ``and``/``or``, ``print``, ``assert``) into XLA control flow; with False the
+            function is traced as written and a traced condition is an error.
 
     Example:
         >>> @jitflow.function
@@ -461,12 +483,12 @@ def function(fn: Callable | None = None, *, static_argnames=()):
         array([1.84147098, 1.84147098, 1.84147098])
     """
     if fn is None:
-        return functools.partial(function, static_argnames=static_argnames)
+        return functools.partial(function, static_argnames=static_argnames, autograph=autograph)
     if not callable(fn):
         raise errors.InvalidArgumentError(
             f"jitflow.function expects a function, got a {type(fn).__name__}"
         )
-    return Function(fn, static_argnames=static_argnames)
+    return Function(fn, static_argnames=static_argnames, autograph=autograph)
 
 
 # -- helpers ----------------------------------------------------------------------------

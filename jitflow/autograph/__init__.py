@@ -5,3 +5,7 @@ A gast source rewrite (:mod:`.converter`) turns ``if``/``while``/``for``, ``brea
 ``assert`` into calls of the runtime operators in :mod:`.operators`, which keep plain
 Python semantics for Python values and build ``cond``/``while`` ops for traced ones.
 """
+
+from jitflow.autograph.converter import convert, do_not_convert, to_code
+
+__all__ = ["convert", "do_not_convert", "to_code"]

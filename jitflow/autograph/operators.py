@@ -20,6 +20,11 @@ class Undefined:
 
     __slots__ = ("name",)
 
+    # Whether staged control flow may stand in zeros of the other path's type for it. True
+    # only for values that flags guarantee are never read while undefined (a function's
+    # return value before ``return`` ran); a user variable stays undefined (an error on use).
+    zeros_ok = False
+
     def __init__(self, name: str):
         self.name = name
 

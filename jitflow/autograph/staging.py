@@ -29,7 +29,7 @@ from jitflow.ops import shape as sh
 from jitflow.ops.constants import to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray, result_type, type_string
-from jitflow.tracer.context import add_input, building, mutation_log, new_graph
+from jitflow.tracer.context import add_input, building, mutation_log, new_graph, record_effect
 from jitflow.tracer.ir import Graph, Value
 from jitflow.tracer.source import at_user_line, user_frame
 
@@ -147,7 +147,8 @@ def staged_if(cond, body, orelse, get_state, set_state, names):
         if then.state[i] is other.state[i]:  # untouched, or mutated in place (see below)
             new_state[i] = then.state[i]
             continue
-        a, b = then.values[i], other.values[i]
+        a, b = _fill_placeholder(then.values[i], other.values[i])
+        b, a = _fill_placeholder(b, a)
         if isinstance(a, Undefined) or isinstance(b, Undefined):
             new_state[i] = Undefined(name)
         elif not (is_arraylike(a) and is_arraylike(b)):
@@ -196,6 +197,14 @@ def logical(op: str, value, next_operand):
     return staged_if_exp(value, lambda: value, next_operand)
 
 
+def _fill_placeholder(a, b):
+    """A return-value placeholder on one path takes zeros of the other path's type."""
+    if isinstance(a, Undefined) and a.zeros_ok and is_arraylike(b):
+        aval = aval_of(b)
+        return np.zeros(aval.shape, aval.dtype), b
+    return a, b
+
+
 def _same_python_value(a, b) -> bool:
     try:
         return bool(a == b)
@@ -226,6 +235,7 @@ def _discover_loop(test, body, get_state, set_state, names, init):
     Returns ``carried``: {state index: aval} and ``mutated``: {id: tracer}.
     """
     avals = {i: aval_of(v) for i, v in enumerate(init) if is_arraylike(v)}
+    placeholders = {i for i, v in enumerate(init) if isinstance(v, Undefined) and v.zeros_ok}
     for _attempt in range(3):  # weak scalars may be promoted by the body, then settle
         order = sorted(avals)
 
@@ -255,6 +265,10 @@ def _discover_loop(test, body, get_state, set_state, names, init):
                 new = _loop_unify(name, avals[i], aval_of(after))
                 promoted |= new != avals[i]
                 changed[i] = new
+            elif i in placeholders and is_arraylike(after):
+                aval = aval_of(after)
+                init[i] = np.zeros(aval.shape, aval.dtype)  # never read while undefined
+                avals[i], changed[i], promoted = aval, aval, True
             elif region.state[i] is not init[i] and not isinstance(init[i], Undefined):
                 raise _loop_type_error(name, init[i], after)
         if not promoted:
@@ -494,3 +508,37 @@ def _unrolled(iterable, extra_test, body):
             if not keep:
                 break
         body(item)
+
+
+# -- print and assert ------------------------------------------------------------------------
+
+
+def staged_print(args, kwargs):
+    """``print`` of traced values: printed (NumPy formatting) when the compiled call runs."""
+    extra = {k: v for k, v in kwargs.items() if k in ("sep", "end", "flush")}
+    if set(kwargs) - set(extra):
+        raise errors.UnsupportedError(
+            at_user_line("print(file=...) of traced values is not supported.")
+        )
+    if not record_effect(("print", tuple(args), extra)):
+        raise _effect_in_region("print")
+
+
+def staged_assert(cond, msg_fn):
+    """``assert`` on a traced condition: checked when the compiled call runs."""
+    src = user_frame()
+    message = msg_fn() if msg_fn is not None else ""
+    items = (np.all(cond),) + (message if isinstance(message, tuple) else (message,))
+    where = f"assertion failed at {src.describe()}" if src else "assertion failed"
+    if not record_effect(("assert", items, where)):
+        raise _effect_in_region("assert")
+
+
+def _effect_in_region(what: str):
+    return errors.UnsupportedError(
+        at_user_line(
+            f"{what} of traced values inside a branch or loop on a traced condition is not "
+            "supported yet (it would need a host callback per iteration). Move it after "
+            "the if/loop, or collect the values into an array and print/check that."
+        )
+    )

@@ -25,7 +25,8 @@ SUPPORTED_DTYPES = frozenset(
 )
 
 # The Python type NumPy's promotion uses for a weakly typed value of each kind.
-_WEAK_PYTYPE = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
+# (Python bools are not weak in NEP 50: a bool is a bool.)
+_WEAK_PYTYPE = {"i": int, "u": int, "f": float, "c": complex}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,7 +52,9 @@ class AbstractArray:
 
     def promotion_type(self):
         """What NumPy's promotion should see: the dtype, or a Python type if weak."""
-        return _WEAK_PYTYPE[self.dtype.kind] if self.weak else self.dtype
+        if self.weak and self.dtype.kind in _WEAK_PYTYPE:
+            return _WEAK_PYTYPE[self.dtype.kind]
+        return self.dtype
 
     def update(self, **changes) -> AbstractArray:
         return dataclasses.replace(self, **changes)

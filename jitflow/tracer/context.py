@@ -23,6 +23,7 @@ class _State(threading.local):
     def __init__(self):
         self.graphs: list[Graph] = []
         self.mutation_logs: list[dict] = []
+        self.effects: list[list] = []
 
 
 _state = _State()
@@ -80,6 +81,26 @@ def record_mutation(tracer, old: Value) -> None:
     """Called by a root tracer about to be rebound (see :func:`mutation_log`)."""
     for log in _state.mutation_logs:
         log.setdefault(id(tracer), (tracer, old))
+
+
+@contextlib.contextmanager
+def collecting_effects():
+    """Collect the run-time effects (prints, asserts) recorded while tracing a function."""
+    effects: list = []
+    _state.effects.append(effects)
+    try:
+        yield effects
+    finally:
+        _state.effects.pop()
+
+
+def record_effect(effect) -> bool:
+    """Record a run-time effect of the function being traced; False when it cannot be
+    recorded because the code runs inside a control-flow region."""
+    if not _state.effects or len(_state.graphs) != 1:
+        return False
+    _state.effects[-1].append(effect)
+    return True
 
 
 def add_input(aval: AbstractArray, name: str = "") -> Value:

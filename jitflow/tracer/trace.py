@@ -18,7 +18,7 @@ import numpy as np
 from jitflow import errors
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
-from jitflow.tracer.context import add_input, new_graph
+from jitflow.tracer.context import add_input, collecting_effects, new_graph
 from jitflow.tracer.ir import Graph
 from jitflow.tracer.source import at_user_line
 from jitflow.tracer.passes import dce
@@ -37,6 +37,8 @@ class TracedFunction:
         out_static: per result leaf, DYNAMIC or the static value returned as is.
         n_results: how many graph outputs are results (the rest are write-backs).
         writeback: (argument leaf index, graph output index) per mutated argument.
+        effects: ``(kind, items, extra)`` per print/assert on traced values, in program
+            order; each item is ``("out", graph output index)`` or ``("static", object)``.
     """
 
     graph: Graph
@@ -44,6 +46,7 @@ class TracedFunction:
     out_static: tuple
     n_results: int
     writeback: tuple[tuple[int, int], ...]
+    effects: tuple = ()
 
 
 def trace(
@@ -59,7 +62,7 @@ def trace(
     ``spec`` has one entry per leaf: DYNAMIC for traced leaves (taking the next aval from
     ``avals``) or a ``(type, value)`` pair for static ones.
     """
-    with new_graph(name) as graph:
+    with new_graph(name) as graph, collecting_effects() as effects:
         inputs, leaves = [], []
         dyn = iter(zip(avals, names))
         for s in spec:
@@ -87,10 +90,22 @@ def trace(
             if t.value is not value:
                 writeback.append((i, len(outputs)))
                 outputs.append(t.value)
+        run_effects = []
+        for kind, items, extra in effects:
+            placed = []
+            for item in items:
+                if isinstance(item, Tracer):
+                    placed.append(("out", len(outputs)))
+                    outputs.append(item.value)
+                else:
+                    placed.append(("static", item))
+            run_effects.append((kind, tuple(placed), extra))
         graph.outputs = outputs
     dce(graph)
     verify(graph)
-    return TracedFunction(graph, out_tree, tuple(out_static), n_results, tuple(writeback))
+    return TracedFunction(
+        graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects)
+    )
 
 
 def _static_output(leaf):

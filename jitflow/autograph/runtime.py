@@ -1,0 +1,143 @@
+"""The namespace converted code calls as ``ag__``.
+
+Everything public in :mod:`jitflow.autograph.operators` (``if_stmt``, ``while_stmt``,
+``for_stmt``, ``and_``, ``ld``, ``Undefined``, ...) is available here, plus what the
+converter itself relies on: :func:`converted_call`, :func:`chained_compare`,
+:class:`UndefinedReturnValue` and :func:`retval`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import operator
+import types
+
+from jitflow import errors
+from jitflow.autograph import converter
+from jitflow.autograph import operators as _operators
+from jitflow.autograph.operators import Undefined
+from jitflow.tracer.source import at_user_line
+
+for _name in dir(_operators):
+    _value = getattr(_operators, _name)
+    if not _name.startswith("_") and not isinstance(_value, types.ModuleType):
+        globals().setdefault(_name, _value)
+
+
+def __getattr__(name: str):
+    """Operators added to :mod:`.operators` after this module was imported."""
+    if name.startswith("_"):
+        raise AttributeError(name)
+    return getattr(_operators, name)
+
+
+# -- calls ----------------------------------------------------------------------------------
+
+# A builtin ``name`` whose operator ``name_`` exists runs as the operator (print -> print_,
+# range -> range_, ...): those need to see traced arguments.
+_BUILTIN_OPERATORS = {
+    getattr(builtins, n): getattr(_operators, n + "_")
+    for n in dir(builtins)
+    if not n.startswith("_") and callable(getattr(_operators, n + "_", None))
+}
+
+
+def converted(f):
+    """What to call for ``f`` in converted code: ``ag__.converted(f)(*args, **kwargs)``.
+
+    User functions, methods (bound: the function is converted and bound again), lambdas,
+    closures, nested functions, ``functools.partial`` of those and instances with a
+    user-defined ``__call__`` are converted (once each, cached); builtins with an
+    operator (``print``, ``range``, ...) run as that operator; everything else (NumPy,
+    JAX, the standard library, jitflow, classes, ``do_not_convert`` functions,
+    generators) is called as it is.
+    """
+    kind = type(f)
+    if kind is types.FunctionType:
+        return converter.convert_for_call(f)
+    if kind is types.MethodType:
+        func = f.__func__
+        if type(func) is types.FunctionType:
+            converted = converter.convert_for_call(func)
+            if converted is not func:
+                return types.MethodType(converted, f.__self__)
+        return f
+    if kind is types.BuiltinFunctionType or isinstance(f, type):
+        try:
+            return _BUILTIN_OPERATORS.get(f, f)
+        except TypeError:  # an unhashable class object
+            return f
+    if kind is functools.partial:
+        inner = converted(f.func)
+        return f if inner is f.func else functools.partial(inner, *f.args, **f.keywords)
+    call = getattr(kind, "__call__", None)
+    if type(call) is types.FunctionType:
+        converted = converter.convert_for_call(call)
+        if converted is not call:
+            return types.MethodType(converted, f)
+    return f
+
+
+def converted_call(f, args, kwargs=None):
+    """``f(*args, **kwargs)`` with ``f`` converted if it is user code (see :func:`converted`)."""
+    return converted(f)(*args, **(kwargs or {}))
+
+
+# -- comparisons ------------------------------------------------------------------------------
+
+_COMPARISONS = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge, "is": operator.is_, "is not": operator.is_not,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+
+
+def chained_compare(operands, ops):
+    """``a op1 b op2 c ...``: ``and_`` of the comparisons, each operand evaluated at most
+    once and only when Python would evaluate it (``operands`` are zero-arg functions)."""
+    values = {}
+
+    def value(i):
+        if i not in values:
+            values[i] = operands[i]()
+        return values[i]
+
+    def comparison(i):
+        compare = _COMPARISONS[ops[i]]
+        return lambda: compare(value(i), value(i + 1))
+
+    return _operators.and_(*[comparison(i) for i in range(len(ops))])
+
+
+# -- return values ----------------------------------------------------------------------------
+
+
+class UndefinedReturnValue(Undefined):
+    """The return value of a converted function before any ``return`` ran.
+
+    A function that ends without ``return`` returns None (:func:`retval`). It is an
+    :class:`Undefined`, so the staged operators treat it as a not-yet-assigned variable.
+    """
+
+    __slots__ = ()
+    zeros_ok = True  # the do-return flag guards every read (see Undefined.zeros_ok)
+
+    def __init__(self):
+        super().__init__("<return value>")
+
+
+def retval(value):
+    """The value a converted function returns: None if no ``return`` ran (as in Python)."""
+    if isinstance(value, UndefinedReturnValue):
+        return None
+    if isinstance(value, Undefined):
+        raise errors.UnsupportedError(
+            at_user_line(
+                "The function returns a value on some paths of a condition or loop on a "
+                "traced value but not on others; a compiled function must return the same "
+                "kind of value on every path. Add a return (or a final return) that covers "
+                "every path."
+            )
+        )
+    return value
