@@ -5,10 +5,13 @@ lowered to StableHLO and compiled by XLA once per input signature.
 """
 
 from jitflow import ops as _ops  # noqa: F401  (registers every primitive and NumPy function)
+from jitflow import autograph  # noqa: F401  (jitflow.autograph.to_code, do_not_convert)
 from jitflow.errors import (
     DTypeError,
+    IndexingError,
     InvalidArgumentError,
     JitflowError,
+    ReadOnlyError,
     ShapeError,
     TracerConversionError,
     UnsupportedError,
@@ -21,8 +24,10 @@ __all__ = [
     "CacheInfo",
     "DTypeError",
     "Function",
+    "IndexingError",
     "InvalidArgumentError",
     "JitflowError",
+    "ReadOnlyError",
     "ShapeError",
     "TracerConversionError",
     "UnsupportedError",

@@ -194,6 +194,13 @@ class Function:
                 jax_out = True
                 continue
             return self._call_general(args, kwargs)
+        if _X64.value:  # already on (a JAX user's global setting): nothing to switch
+            try:
+                res = self._jitted_flat(*args)
+            except Exception as e:
+                self._failed(e, None, args)
+            for entry, arrays in res.items():
+                return entry.finish(arrays, args, jax_out)
         if not _SWAP_X64:
             return self._call_general(args, kwargs)
         # _run inlined: on this path every Python frame shows in the per-call time.

@@ -25,8 +25,8 @@ import __future__
 import ast
 import copy
 import dataclasses
+import os
 import site
-import sys
 import sysconfig
 import types
 import weakref
@@ -43,9 +43,10 @@ _LIBRARIES = frozenset({
     "pytest", "_pytest", "pluggy", "hypothesis", "typing_extensions",
 })
 _LIBRARY_DIRS = tuple(
-    {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")}
-    | set(site.getsitepackages())
-)
+    {os.path.join(sysconfig.get_paths()[k], "") for k in ("stdlib", "platstdlib", "purelib",
+                                                         "platlib")}
+    | {os.path.join(p, "") for p in site.getsitepackages()}
+) + ("<frozen ",)
 _FUTURE_FLAGS = 0
 for _feature in __future__.all_feature_names:
     _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
@@ -104,7 +105,7 @@ def convert(fn):
     if isinstance(fn, types.MethodType):
         converted = convert(fn.__func__)
         return fn if converted is fn.__func__ else types.MethodType(converted, fn.__self__)
-    if type(fn) is not types.FunctionType:
+    if type(fn) is not types.FunctionType or getattr(fn, _DO_NOT_CONVERT, False):
         return fn
     hit = _FUNCTIONS.get(fn)
     if hit is not None and hit[0] is fn.__code__:
@@ -143,8 +144,9 @@ def convert_for_call(fn: types.FunctionType):
 
 
 def is_converted(fn) -> bool:
-    """Whether ``fn`` (a function) runs code produced by conversion."""
-    code = getattr(getattr(fn, "__func__", fn), "__code__", None)
+    """Whether ``fn`` (a function, method or code object) runs code made by conversion."""
+    code = fn if isinstance(fn, types.CodeType) else getattr(getattr(fn, "__func__", fn),
+                                                            "__code__", None)
     return code in _CONVERTED_CODES
 
 
@@ -159,8 +161,9 @@ def _why_not_converted(fn) -> str | None:
     if fn.__code__ in _CONVERTED_CODES:
         return "it is already converted code"
     module = (getattr(fn, "__module__", None) or "").partition(".")[0]
-    if module in _LIBRARIES or module in sys.stdlib_module_names:
+    if module in _LIBRARIES:
         return f"it belongs to the library '{module}'"
+    # By location, not by module name: a user's own 'test.py' is not the stdlib's 'test'.
     if fn.__code__.co_filename.startswith(_LIBRARY_DIRS):
         return "it belongs to an installed package or the standard library"
     return None
@@ -235,6 +238,9 @@ def _compile(node, fn, ctx: base.Context) -> types.CodeType:
             if param is not None:
                 param.annotation = None
         inner.returns = None
+        # Named apart: a def named like the function would make the function's own name
+        # (a recursive call) a variable of the factory instead of a global.
+        inner.name = ctx.namer.new("ag_converted")
         body = [inner]
     else:
         args = inner.args
@@ -255,13 +261,13 @@ def _compile(node, fn, ctx: base.Context) -> types.CodeType:
                         "AutoGraph, please report it.") from e
     factory_code = next(c for c in module_code.co_consts if getattr(c, "co_name", None)
                         == factory_name)
-    name = fn.__code__.co_name
+    name = inner.name if isinstance(inner, gast.FunctionDef) else "<lambda>"
     inner_code = next(c for c in factory_code.co_consts if getattr(c, "co_name", None) == name)
     prefix = (f"{factory_name}.<locals>.{name}", fn.__qualname__)
-    return _adapt(inner_code, prefix, ctx.namer.helpers)
+    return _adapt(inner_code, prefix, ctx.namer.helpers, top=fn.__code__.co_name)
 
 
-def _adapt(code, prefix, helpers, owner=None) -> types.CodeType:
+def _adapt(code, prefix, helpers, owner=None, top=None) -> types.CodeType:
     """Give the converted code objects the names users know.
 
     Qualified names drop the factory (``f.<locals>.g``, not ``ag_factory__1.<locals>.f...``);
@@ -273,6 +279,7 @@ def _adapt(code, prefix, helpers, owner=None) -> types.CodeType:
         qualname = prefix[1] + qualname[len(prefix[0]):]
     if name in helpers and owner is not None:
         name, qualname = owner
+    name = top or name
     consts = tuple(
         _adapt(c, prefix, helpers, (name, qualname)) if isinstance(c, types.CodeType) else c
         for c in code.co_consts
@@ -293,7 +300,7 @@ def _instantiate(entry: _Entry, fn) -> types.FunctionType:
     closure = tuple(_AG_CELL if n == base.AG else cells[n] for n in entry.code.co_freevars)
     new = types.FunctionType(entry.code, fn.__globals__, fn.__name__, fn.__defaults__,
                              closure or None)
-    new.__kwdefaults__ = dict(fn.__kwdefaults__) if fn.__kwdefaults__ else None
+    new.__kwdefaults__ = fn.__kwdefaults__
     new.__dict__.update(fn.__dict__)
     for attr in ("__module__", "__doc__", "__qualname__", "__annotations__"):
         setattr(new, attr, getattr(fn, attr))

@@ -95,13 +95,11 @@ def while_stmt(test, body, get_state, set_state, names):
         body()
         cond = test()
         if is_traced(cond):
-            raise errors.JitflowError(
-                at_user_line(
-                    "A while loop's condition was a Python value on entry but became a "
-                    "traced array after an iteration. Make it traced from the start "
-                    "(e.g. compare arrays, not Python numbers), or keep it Python."
-                )
-            )
+            # The condition became traced (a break flag, an array the body computed): the
+            # iterations so far ran as Python; the rest become one staged loop.
+            from jitflow.autograph import staging
+
+            return staging.staged_while(cond, test, body, get_state, set_state, names)
 
 
 def for_stmt(iterable, extra_test, body, get_state, set_state, names):

@@ -59,9 +59,9 @@ def converted(f):
     if kind is types.MethodType:
         func = f.__func__
         if type(func) is types.FunctionType:
-            converted = converter.convert_for_call(func)
-            if converted is not func:
-                return types.MethodType(converted, f.__self__)
+            new = converter.convert_for_call(func)
+            if new is not func:
+                return types.MethodType(new, f.__self__)
         return f
     if kind is types.BuiltinFunctionType or isinstance(f, type):
         try:
@@ -73,9 +73,9 @@ def converted(f):
         return f if inner is f.func else functools.partial(inner, *f.args, **f.keywords)
     call = getattr(kind, "__call__", None)
     if type(call) is types.FunctionType:
-        converted = converter.convert_for_call(call)
-        if converted is not call:
-            return types.MethodType(converted, f)
+        new = converter.convert_for_call(call)
+        if new is not call:
+            return types.MethodType(new, f)
     return f
 
 
@@ -116,8 +116,10 @@ def chained_compare(operands, ops):
 class UndefinedReturnValue(Undefined):
     """The return value of a converted function before any ``return`` ran.
 
-    A function that ends without ``return`` returns None (:func:`retval`). It is an
-    :class:`Undefined`, so the staged operators treat it as a not-yet-assigned variable.
+    The converter assigns the return value on every path that reaches the end of the
+    function (an explicit ``return None`` included), so this value is never returned:
+    staged control flow may stand zeros of the other path's type in for it
+    (``zeros_ok``), e.g. in a loop that returns on some iteration.
     """
 
     __slots__ = ()
@@ -128,16 +130,26 @@ class UndefinedReturnValue(Undefined):
 
 
 def retval(value):
-    """The value a converted function returns: None if no ``return`` ran (as in Python)."""
+    """The value a converted function returns.
+
+    None if no ``return`` ran (as in Python; the converter makes that path explicit, so
+    this is a safety net). A variable that is not defined on every path (``Undefined``,
+    also inside a returned tuple, list or dict) is an error naming it, where Python would
+    raise ``UnboundLocalError``.
+    """
     if isinstance(value, UndefinedReturnValue):
         return None
-    if isinstance(value, Undefined):
-        raise errors.UnsupportedError(
-            at_user_line(
-                "The function returns a value on some paths of a condition or loop on a "
-                "traced value but not on others; a compiled function must return the same "
-                "kind of value on every path. Add a return (or a final return) that covers "
-                "every path."
-            )
-        )
+    items = value.values() if type(value) is dict else value
+    for item in items if type(value) in (tuple, list, dict) else (value,):
+        if isinstance(item, Undefined):
+            if item.name.startswith("retval__"):
+                raise errors.UnsupportedError(
+                    at_user_line(
+                        "The function returns a value on some paths of a condition or loop "
+                        "on a traced value but not on others; a compiled function must "
+                        "return the same kind of value on every path. Add a return (or a "
+                        "final return) that covers every path."
+                    )
+                )
+            item._fail()
     return value

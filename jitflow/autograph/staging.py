@@ -81,6 +81,8 @@ def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=N
     local = {v.id for v in graph.inputs} | {v.id for op in graph.ops for v in op.outputs}
     mutated = {}
     for key, (t, before) in log.items():
+        if t._value is before:
+            continue  # an inner region already restored it (nested control flow)
         if before.id not in local:  # an outer array the region wrote
             mutated[key] = (t, before, t._value)
         t._value = before
@@ -137,8 +139,17 @@ def _predicate(cond) -> Value:
 # -- if / ternary ----------------------------------------------------------------------------
 
 
+def _trace_numpy_arrays(get_state, set_state) -> list:
+    """NumPy arrays in the state become traced copies, so that a branch or loop body that
+    writes into them (``out[0] = 1``) writes into a traced handle instead of mutating the
+    NumPy array in Python while every path is being traced."""
+    state = [wrap(to_value(v)) if isinstance(v, np.ndarray) else v for v in get_state()]
+    set_state(state)
+    return state
+
+
 def staged_if(cond, body, orelse, get_state, set_state, names):
-    init = list(get_state())
+    init = _trace_numpy_arrays(get_state, set_state)
     pred = _predicate(cond)
     then = _trace_region("then", body, set_state, get_state, init)
     other = _trace_region("else", orelse, set_state, get_state, init)
@@ -169,8 +180,9 @@ def staged_if(cond, body, orelse, get_state, set_state, names):
             slots.append(("var", i))
     for key in then.mutated.keys() | other.mutated.keys():
         t, before, _ = (then.mutated.get(key) or other.mutated[key])
-        outs_then.append(then.mutated[key][2] if key in then.mutated else before)
-        outs_else.append(other.mutated[key][2] if key in other.mutated else before)
+        for region, outs in ((then, outs_then), (other, outs_else)):
+            after = region.mutated[key][2] if key in region.mutated else before
+            outs.append(_converted(after, before.aval))  # an array keeps its own type
         slots.append(("array", t))
     _finish_region(then, outs_then)
     _finish_region(other, outs_else)
@@ -224,25 +236,29 @@ def _apply(results, slots, new_state) -> None:
 
 
 def staged_while(cond0, test, body, get_state, set_state, names):
-    init = list(get_state())
-    carried, mutated = _discover_loop(test, body, get_state, set_state, names, init)
-    _stage_loop(test, body, get_state, set_state, names, init, carried, mutated)
+    init = _trace_numpy_arrays(get_state, set_state)
+    found = _discover_loop(test, body, get_state, set_state, names, init)
+    _stage_loop(test, body, get_state, set_state, names, init, *found)
 
 
 def _discover_loop(test, body, get_state, set_state, names, init):
     """Trace the loop once to find what it changes and the types to carry.
 
-    Returns ``carried``: {state index: aval} and ``mutated``: {id: tracer}.
+    Returns ``carried``: {state index: aval}, ``mutated``: {id: tracer} (outer arrays
+    the body writes) and ``in_place``: the state indices whose array the body writes
+    into (``y[i] = v``) rather than rebinding the name (``y = y * 2``).
     """
     avals = {i: aval_of(v) for i, v in enumerate(init) if is_arraylike(v)}
     placeholders = {i for i, v in enumerate(init) if isinstance(v, Undefined) and v.zeros_ok}
     for _attempt in range(3):  # weak scalars may be promoted by the body, then settle
         order = sorted(avals)
 
+        handles = {}
+
         def bind_inputs(values, order=order):
             state = list(init)
             for i, v in zip(order, values):
-                state[i] = Tracer(v)
+                state[i] = handles[i] = Tracer(v)
             set_state(state)
 
         def run():
@@ -273,7 +289,8 @@ def _discover_loop(test, body, get_state, set_state, names, init):
                 raise _loop_type_error(name, init[i], after)
         if not promoted:
             mutated = {k: t for k, (t, _b, _a) in region.mutated.items()}
-            return changed, mutated
+            in_place = {i for i in changed if region.state[i] is handles.get(i)}
+            return changed, mutated, in_place
         avals.update(changed)
     raise errors.DTypeError(at_user_line("The loop's variables do not settle on one dtype."))
 
@@ -310,7 +327,7 @@ def _loop_type_error(name, before, after):
     )
 
 
-def _stage_loop(test, body, get_state, set_state, names, init, carried, mutated):
+def _stage_loop(test, body, get_state, set_state, names, init, carried, mutated, in_place):
     order = sorted(carried)
     arrays = list(mutated.values())
     in_avals = [carried[i] for i in order] + [t.aval for t in arrays]
@@ -355,7 +372,10 @@ def _stage_loop(test, body, get_state, set_state, names, init, carried, mutated)
     results = cf.while_loop(init_values, cond_region.graph, body_region.graph)
     new_state = list(init)
     for i, r in zip(order, results):
-        new_state[i] = wrap(r)
+        if i in in_place and isinstance(init[i], Tracer):
+            init[i].assign(r)  # the same array object: aliases, views, write-back see it
+        else:
+            new_state[i] = wrap(r)
     for t, r in zip(arrays, results[len(order):]):
         t.assign(r)
     set_state(new_state)
@@ -464,10 +484,10 @@ def staged_for(iterable, extra_test, body, get_state, set_state, names):
         box[0] = box[0] + 1
 
     names2 = ("<loop index>",) + tuple(names)
-    init = list(get2())
+    init = _trace_numpy_arrays(get2, set2)
     try:
         with mutation_log() as log:
-            carried, mutated = _discover_loop(test2, body2, get2, set2, names2, init)
+            found = _discover_loop(test2, body2, get2, set2, names2, init)
     except (errors.TracerConversionError, errors.UnsupportedError):
         # The body needs the index as a Python value (a shape, a slice bound, range(i)).
         # Anything else that is unsupported fails again, with Python values, below.
@@ -478,7 +498,7 @@ def staged_for(iterable, extra_test, body, get_state, set_state, names):
             raise
         _warn_unrolled()
         return _unrolled(iterable, extra_test, body)
-    _stage_loop(test2, body2, get2, set2, names2, init, carried, mutated)
+    _stage_loop(test2, body2, get2, set2, names2, init, *found)
 
 
 def _warn_unrolled():
@@ -487,16 +507,18 @@ def _warn_unrolled():
     if key in _warned_lines:
         return
     _warned_lines.add(key)
-    warnings.warn(
-        at_user_line(
-            "This for loop was unrolled (traced once per iteration) because its body needs "
-            "the loop index as a Python number (a shape, a slice bound or a list index). "
-            "Compile time grows with the trip count; index with the traced value "
-            "(x[i], np.where) to get one staged loop.",
-            src,
-        ),
-        stacklevel=2,
+    message = at_user_line(
+        "This for loop was unrolled (traced once per iteration) because its body needs "
+        "Python values per iteration: the loop index as a Python number (a shape, a slice "
+        "bound, a list index), or a print/assert of traced values. Compile time grows with "
+        "the trip count; index with the traced value (x[i], np.where) to get one staged "
+        "loop.",
+        src,
     )
+    if src is None:
+        warnings.warn(message, stacklevel=2)
+    else:
+        warnings.warn_explicit(message, UserWarning, src.filename, src.lineno)
 
 
 def _unrolled(iterable, extra_test, body):

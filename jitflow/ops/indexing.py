@@ -324,7 +324,7 @@ def getitem(x, index):
         return wrap(b.get(x.value))
     # (The trailing ellipsis keeps a 0-d result a view: the fake's memory is never read.)
     layout = views.layout(x)[b.fake_index + (Ellipsis,)]
-    return x.view(views.Lens(b.get, b.put, layout, key=b))
+    return x.make_view(views.Lens(b.get, b.put, layout, key=b))
 
 
 @implements(operator.setitem)

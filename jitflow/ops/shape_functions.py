@@ -87,8 +87,8 @@ def reshape_view(t: Tracer, layout: np.ndarray) -> Tracer:
     """A view of ``t`` with ``layout``'s shape (same elements in C order)."""
     shape, in_shape = layout.shape, t.shape
     if shape == in_shape:
-        return t.view(views.Lens(lambda b: b, lambda b, new: new, layout))
-    return t.view(
+        return t.make_view(views.Lens(lambda b: b, lambda b, new: new, layout))
+    return t.make_view(
         views.Lens(lambda b: sh.reshape(b, shape), lambda b, new: sh.reshape(new, in_shape), layout)
     )
 
@@ -97,7 +97,7 @@ def permuted_view(t: Tracer, perm, layout: np.ndarray) -> Tracer:
     """The transposed view ``t.transpose(perm)``."""
     perm = tuple(int(p) for p in perm)
     inverse = tuple(int(i) for i in np.argsort(perm))
-    return t.view(
+    return t.make_view(
         views.Lens(
             lambda b: sh.transpose(b, perm), lambda b, new: sh.transpose(new, inverse), layout
         )

@@ -78,7 +78,7 @@ def holds_base_data(value, base: Tracer, key) -> bool:
 
 def view(t: Tracer, get, put, layout=None) -> Tracer:
     """A view of ``t`` (``get``/``put`` as in :class:`Lens`)."""
-    return t.view(Lens(get, put, layout))
+    return t.make_view(Lens(get, put, layout))
 
 
 def read_only_view(t: Tracer, get, what: str, layout=None) -> Tracer:
@@ -92,4 +92,4 @@ def read_only_view(t: Tracer, get, what: str, layout=None) -> Tracer:
             )
         )
 
-    return t.view(Lens(get, put, layout))
+    return t.make_view(Lens(get, put, layout))

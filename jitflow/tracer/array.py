@@ -64,7 +64,7 @@ class Tracer:
             record_mutation(self, self._value)
         self._value = new
 
-    def view(self, lens) -> Tracer:
+    def make_view(self, lens) -> Tracer:
         """A view of this array through ``lens`` (an object with get/put)."""
         return Tracer(lens.get(self.value), parent=self, lens=lens)
 
@@ -229,6 +229,18 @@ class Tracer:
     def flatten(self, order="C"):
         return call(np.ravel, self, order).copy()
 
+    def view(self, dtype=None, type=None):
+        """``ndarray.view()``: a new view of the same data (reinterpreting bytes as another
+        dtype is not supported)."""
+        if type is not None or (dtype is not None and np.dtype(dtype) != self.dtype):
+            raise errors.UnsupportedError(
+                at_user_line(
+                    "x.view(dtype) reinterprets memory, which traced arrays do not have. "
+                    "Use x.astype(dtype) to convert values."
+                )
+            )
+        return self[...]
+
     def copy(self, order="C"):
         return call(np.copy, self)
 
@@ -327,6 +339,10 @@ def _binary(ufunc):
         return call(ufunc, other, self)
 
     def iop(self, other):
+        if self._parent is None and self.value.aval.weak and not self.value.aval.shape:
+            # A traced Python number (a float argument, a loop counter): Python numbers are
+            # immutable, so ``s += v`` rebinds ``s`` to ``s + v``, with NumPy's promotion.
+            return call(ufunc, self, other)
         return call(ufunc, self, other, out=self)
 
     return op, rop, iop

@@ -30,16 +30,21 @@ FRAME_BUILTINS = frozenset({"locals", "globals", "vars", "dir", "eval", "exec", 
 class CallTreeTransformer(base.ScopedTransformer):
     def __init__(self, ctx: base.Context):
         super().__init__(ctx)
-        self.depth = 0  # function nesting: 1 inside the converted function itself
-        self.first_param = None
+        self.functions = []  # (first parameter, whether a __class__ cell is visible)
+        self.in_class = 0
+
+    def visit_ClassDef(self, node):
+        self.in_class += 1
+        node = super().visit_ClassDef(node)
+        self.in_class -= 1
+        return node
 
     def visit_function(self, node):
-        self.depth += 1
-        if self.depth == 1:
-            params = node.args.posonlyargs + node.args.args
-            self.first_param = params[0].id if params else None
+        params = node.args.posonlyargs + node.args.args
+        has_class = self.in_class > 0 or (not self.functions and "__class__" in self.ctx.freevars)
+        self.functions.append((params[0].id if params else None, has_class))
         node = self.generic_visit(node)
-        self.depth -= 1
+        self.functions.pop()
         return node
 
     def visit_Call(self, node):
@@ -54,11 +59,10 @@ class CallTreeTransformer(base.ScopedTransformer):
         return node
 
     def _explicit_super(self, node) -> None:
-        """``super()`` -> ``super(__class__, self)`` in a method (the compiler's own rule)."""
-        if "__class__" in self.ctx.freevars and self.depth == 1 and self.first_param:
-            node.args = base.located_all(
-                [base.name("__class__"), base.name(self.first_param)], node
-            )
+        """``super()`` -> ``super(__class__, self)``: the compiler's own rule, made explicit."""
+        if self.functions and all(self.functions[-1]):
+            first_param, _ = self.functions[-1]
+            node.args = base.located_all([base.name("__class__"), base.name(first_param)], node)
 
 
 def transform(node, ctx: base.Context):

@@ -58,7 +58,8 @@ class ControlFlowTransformer(base.ScopedTransformer):
         bound, _ = scopes.bindings(node.body)
         own = (params | set(bound) | set(nonlocals)) - set(globals_)
         enclosing = self.scopes[-1].visible if self.scopes else set(self.ctx.freevars)
-        scope = _Scope(own, params, set(globals_), set(nonlocals), (enclosing - set(globals_)) | own)
+        visible = (enclosing - set(globals_)) | own
+        scope = _Scope(own, params, set(globals_), set(nonlocals), visible)
         self.scopes.append(scope)
         node.body = _without_declarations(node.body)
         node = self.generic_visit(node)
@@ -79,12 +80,13 @@ class ControlFlowTransformer(base.ScopedTransformer):
 
     def visit_If(self, node):
         names = self._state(node, node.body + node.orelse)
+        in_body, in_orelse = _assigned(node.body), _assigned(node.orelse)
         node = self.generic_visit(node)
         namer = self.ctx.namer
         body = base.function_def(namer.new("if_body", helper=True), [],
-                                 self._declare(names) + node.body)
+                                 self._declare(names, in_body) + node.body)
         orelse = base.function_def(namer.new("else_body", helper=True), [],
-                                   self._declare(names) + node.orelse)
+                                   self._declare(names, in_orelse) + node.orelse)
         get_state, set_state = self._state_functions(names)
         call = base.ag_call("if_stmt", node.test, base.name(body.name), base.name(orelse.name),
                             base.name(get_state.name), base.name(set_state.name),
@@ -149,8 +151,12 @@ class ControlFlowTransformer(base.ScopedTransformer):
         scope.state.update(dict.fromkeys(names))
         return names
 
-    def _declare(self, names) -> list:
+    def _declare(self, names, only=None) -> list:
+        """``nonlocal``/``global`` statements for ``names`` (those in ``only``, if given:
+        the names a body function itself assigns)."""
         scope = self.scopes[-1]
+        if only is not None:
+            names = [n for n in names if n in only]
         out = []
         nonlocal_names = [n for n in names if n not in scope.globals]
         global_names = [n for n in names if n in scope.globals]
@@ -174,6 +180,11 @@ class ControlFlowTransformer(base.ScopedTransformer):
         set_state = base.function_def(namer.new("set_state", helper=True), [vals],
                                       self._declare(names) + write)
         return get_state, set_state
+
+
+def _assigned(parts) -> set:
+    bound, mutated = scopes.bindings(parts)
+    return set(bound) | set(mutated)
 
 
 def _names_tuple(names):

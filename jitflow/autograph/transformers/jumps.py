@@ -82,7 +82,8 @@ def lower_block(stmts: list, jump: Jump) -> list:
         if may_jump and rest:
             if always:
                 return out  # the rest is unreachable
-            guard = gast.If(test=base.not_(jump.read_flag()), body=lower_block(rest, jump), orelse=[])
+            test = base.not_(jump.read_flag())
+            guard = gast.If(test=test, body=lower_block(rest, jump), orelse=[])
             out.append(base.located(guard, rest[0]))
             return out
     return out

@@ -7,9 +7,9 @@
     x if c else y     ->  ag__.if_exp(c, lambda: x, lambda: y)
 
 Operands become zero-argument lambdas so that short-circuiting stays lazy for Python
-values; ``chained_compare`` evaluates each middle operand once (an ``and_`` of the
-comparisons). An expression whose lazy operands contain a walrus (``:=``) is left as
-Python wrote it: inside a lambda the walrus would bind in the lambda, not the function.
+values; ``chained_compare`` evaluates each operand at most once, in Python's order (an
+``and_`` of the comparisons). An expression whose wrapped operands contain a walrus
+(``:=``) is left as Python wrote it: in a lambda the walrus would bind in the lambda.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``print(...)`` -> ``ag__.print_(...)`` and ``assert c, msg`` -> ``ag__.assert_stmt(c, lambda: msg)``.
+"""``print(...)`` -> ``ag__.print_(...)``; ``assert c, m`` -> ``ag__.assert_stmt(c, lambda: m)``.
 
 Both run as Python for Python values; with traced values the runtime prints or checks
 when the compiled program runs. The message of an assert stays lazy, as in Python. Under
