@@ -12,6 +12,7 @@ import json
 import sys
 
 import numpy as np
+import pytest
 from agcheck import check
 
 from jitflow.autograph import convert, do_not_convert
@@ -100,6 +101,19 @@ def test_library_functions_run_unconverted():
     namespace = {}
     exec("def no_source(x):\n    return x if x else -x\n", namespace)
     assert convert(namespace["no_source"]) is namespace["no_source"]
+
+
+def builtin_iterators(a, b):
+    return next(zip(a, b)), next(enumerate(a)), isinstance(zip(a), zip), dict(zip(a, b))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="operators.zip_/enumerate_ (which converted code calls for zip/enumerate) return "
+    "staging wrappers even for Python lists: not iterators, not zip/enumerate instances",
+)
+def test_builtin_iterators_outside_for_loops():
+    check(builtin_iterators, ([1, 2], [3, 4]))
 
 
 @do_not_convert

@@ -2,8 +2,8 @@
 the code it came from.
 
 Every case runs the plain function and ``convert(f)`` on the same (deep-copied) arguments
-and compares what they return or raise, and the arguments afterwards. Staged (traced)
-behaviour is tested with the operators; here the operators take their Python paths.
+and compares what they return or raise, and the arguments afterwards; the operators take
+their Python paths (traced values: tests/test_autograph_staged.py).
 Calls into user code, scopes and the cache: tests/test_autograph_calls.py; random programs:
 tests/test_autograph_programs.py.
 """
@@ -15,9 +15,8 @@ import pytest
 from agcheck import check, line_of, rec
 
 from jitflow.autograph import convert, to_code
-from jitflow.errors import JitflowError
 from jitflow.autograph.converter import is_converted
-
+from jitflow.errors import JitflowError
 
 # -- each construct alone --------------------------------------------------------------------
 

@@ -31,8 +31,9 @@ def test_python_bool_of_traced_value_names_line_and_way_out():
             return x
         return -x
 
-    err = _raises(f, np.ones(()), cls=jitflow.TracerConversionError)
-    msg = str(err)
+    with pytest.raises(jitflow.TracerConversionError) as info:
+        jitflow.function(f, autograph=False)(np.ones(()))
+    msg = str(info.value)
     assert f"{THIS_FILE}:{_line_of(f, 'a traced condition')}" in msg
     assert "Python bool" in msg and "np.where" in msg
 

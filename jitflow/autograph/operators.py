@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from jitflow import errors
 from jitflow.tracer.array import Tracer
+from jitflow.tracer.context import is_tracing
 from jitflow.tracer.source import at_user_line
 
 
@@ -106,11 +107,16 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, names):
     """``for target in iterable: body(target)`` (stopping when ``extra_test()`` is false)."""
     from jitflow.autograph import staging
 
-    if staging.can_stage_for(iterable):
+    if is_tracing() and staging.can_stage_for(iterable):
         return staging.staged_for(iterable, extra_test, body, get_state, set_state, names)
-    for item in iterable:
-        if extra_test is not None and not _python_test(extra_test):
-            break
+    iterator = iter(iterable)
+    # The break/return test runs before the next item is taken, as Python's loop would
+    # stop without consuming it.
+    while extra_test is None or _python_test(extra_test):
+        try:
+            item = next(iterator)
+        except StopIteration:
+            return
         body(item)
 
 
@@ -195,12 +201,19 @@ def range_(*args):
 
 
 def enumerate_(iterable, start=0):
-    from jitflow.autograph.staging import Enumerate
+    """``enumerate``; over something a staged loop can index, an inspectable stand-in."""
+    from jitflow.autograph.staging import Enumerate, can_stage_for
 
-    return Enumerate(iterable, start)
+    if is_tracing() and can_stage_for(iterable):
+        return Enumerate(iterable, start)
+    return enumerate(iterable, start)
 
 
 def zip_(*iterables):
+    """``zip``; over things a staged loop can index, an inspectable stand-in."""
     from jitflow.autograph.staging import Zip
 
-    return Zip(*iterables)
+    stand_in = Zip(*iterables)
+    from jitflow.autograph.staging import can_stage_for
+
+    return stand_in if is_tracing() and can_stage_for(stand_in) else zip(*iterables)

@@ -393,19 +393,35 @@ class Range:
 
 
 class Enumerate:
+    """``enumerate`` whose iterable the staged loop can see (iterates like the builtin)."""
+
     def __init__(self, iterable, start=0):
         self.iterable, self.start = iterable, start
+        self._it = None
 
     def __iter__(self):
-        return iter(enumerate(self.iterable, self.start))
+        return self
+
+    def __next__(self):
+        if self._it is None:
+            self._it = enumerate(self.iterable, self.start)
+        return next(self._it)
 
 
 class Zip:
+    """``zip`` whose iterables the staged loop can see (iterates like the builtin)."""
+
     def __init__(self, *iterables):
         self.iterables = iterables
+        self._it = None
 
     def __iter__(self):
-        return iter(zip(*self.iterables))
+        return self
+
+    def __next__(self):
+        if self._it is None:
+            self._it = zip(*self.iterables)
+        return next(self._it)
 
 
 def can_stage_for(iterable) -> bool:

@@ -22,7 +22,7 @@ from jitflow.tracer.context import add_input, collecting_effects, new_graph
 from jitflow.tracer.ir import Graph
 from jitflow.tracer.source import at_user_line
 from jitflow.tracer.passes import dce
-from jitflow.tracer.verify import verify
+from jitflow.tracer.verify import IRVerificationError, verify
 
 DYNAMIC = None  # marks a traced leaf in a leaves spec
 
@@ -102,7 +102,17 @@ def trace(
             run_effects.append((kind, tuple(placed), extra))
         graph.outputs = outputs
     dce(graph)
-    verify(graph)
+    try:
+        verify(graph)
+    except IRVerificationError as e:
+        if "defined later or elsewhere" not in str(e) and "undefined value" not in str(e):
+            raise
+        raise errors.UnsupportedError(
+            "A value computed inside a branch or loop on a traced condition was used "
+            "outside it without passing through the if/loop's variables, typically through "
+            "a Python container (list.append, a dict item) filled inside a staged loop. "
+            "Preallocate an array before the loop and assign into it (out[i] = ...)."
+        ) from e
     return TracedFunction(
         graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects)
     )

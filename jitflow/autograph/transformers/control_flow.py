@@ -133,6 +133,17 @@ class ControlFlowTransformer(base.ScopedTransformer):
         out += [body, get_state, set_state, base.expr_stmt(call)]
         return base.located_all(out, node)
 
+    def visit_AnnAssign(self, node):
+        """``x: T = v`` -> ``x = v``: a function never evaluates a local's annotation, and an
+        annotated name cannot be declared ``nonlocal`` in a body function."""
+        if not isinstance(node.target, gast.Name):
+            return node
+        if node.value is None:
+            return base.located(gast.Pass(), node)
+        return base.located(
+            gast.Assign(targets=[node.target], value=node.value, type_comment=None), node
+        )
+
     def visit_AsyncFor(self, node):
         return node  # only in async functions, which are not converted
 
