@@ -107,11 +107,6 @@ def builtin_iterators(a, b):
     return next(zip(a, b)), next(enumerate(a)), isinstance(zip(a), zip), dict(zip(a, b))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="operators.zip_/enumerate_ (which converted code calls for zip/enumerate) return "
-    "staging wrappers even for Python lists: not iterators, not zip/enumerate instances",
-)
 def test_builtin_iterators_outside_for_loops():
     check(builtin_iterators, ([1, 2], [3, 4]))
 

@@ -302,11 +302,6 @@ def shared_iterator(xs):
     return x, list(it)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="operators.for_stmt tests extra_test after fetching the next item, so a break "
-    "consumes one more item of a shared iterator (fix in operators.py, not the converter)",
-)
 def test_break_does_not_consume_the_next_item():
     check(shared_iterator, ([1, 2, 3, 4, 5],))
 
