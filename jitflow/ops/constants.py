@@ -78,6 +78,6 @@ def _python_int(x: int) -> np.ndarray:
     raise errors.DTypeError(at_user_line(f"Python int {x} does not fit in 64 bits."))
 
 
-def wrap(value: Value) -> Tracer:
-    """A new tracer (a fresh handle) on ``value``."""
-    return Tracer(value)
+def wrap(value: Value, scalar: bool = False) -> Tracer:
+    """A new tracer (a fresh handle) on ``value``; ``scalar`` for NumPy scalar results."""
+    return Tracer(value, scalar=scalar)

@@ -321,7 +321,7 @@ def getitem(x, index):
         return wrap(advanced_indexing.gather_index(x.value, entries))
     b = basic_index(entries, x.shape)
     if is_scalar(index, entries):
-        return wrap(b.get(x.value))
+        return wrap(b.get(x.value), scalar=True)
     # (The trailing ellipsis keeps a 0-d result a view: the fake's memory is never read.)
     layout = views.layout(x)[b.fake_index + (Ellipsis,)]
     return x.make_view(views.Lens(b.get, b.put, layout, key=b))

@@ -32,11 +32,13 @@ from jitflow.tracer.source import at_user_line
 class Tracer:
     """A traced array (see the module docstring)."""
 
-    __slots__ = ("_value", "_parent", "_lens", "_seen", "__weakref__")
+    __slots__ = ("_value", "_parent", "_lens", "_seen", "_scalar", "__weakref__")
     __array_priority__ = 1000  # NumPy defers binary operators to us.
 
-    def __init__(self, value: Value, parent: Tracer | None = None, lens=None):
+    def __init__(self, value: Value, parent: Tracer | None = None, lens=None, scalar=False):
         self._value = value
+        # A NumPy scalar (``a[0, 0]``), immutable: in-place operators rebind, as in NumPy.
+        self._scalar = scalar
         self._parent = parent
         self._lens = lens
         self._seen = parent.value if parent is not None else None
@@ -339,9 +341,12 @@ def _binary(ufunc):
         return call(ufunc, other, self)
 
     def iop(self, other):
-        if self._parent is None and self.value.aval.weak and not self.value.aval.shape:
-            # A traced Python number (a float argument, a loop counter): Python numbers are
-            # immutable, so ``s += v`` rebinds ``s`` to ``s + v``, with NumPy's promotion.
+        aval = self.value.aval
+        if not aval.shape and (aval.weak or self._scalar):
+            # A Python number (a float argument, a loop counter) or a NumPy scalar read
+            # out of an array (``a[0, 0] += v``): both are immutable, so Python rebinds the
+            # name to ``x + v`` (then stores it back with ``a[0, 0] = ...``), with NumPy's
+            # promotion instead of the in-place casting rule.
             return call(ufunc, self, other)
         return call(ufunc, self, other, out=self)
 
