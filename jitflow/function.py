@@ -57,6 +57,11 @@ class _Entry:
         self.out_tree = traced.out_tree
         self.out_static = traced.out_static
         self.n_results = traced.n_results
+        # One traced array returned as is: JAX hands back the array itself, no structure.
+        self.bare = (
+            traced.out_tree.num_nodes == 1 and traced.out_static == (DYNAMIC,)
+            and not traced.writeback and not traced.effects
+        )
 
         self.finish = self._finisher()
 
@@ -199,6 +204,8 @@ class Function:
                 res = self._jitted_flat(*args)
             except Exception as e:
                 self._failed(e, None, args)
+            if type(res) is not dict:
+                return res if jax_out else _to_numpy(res)
             for entry, arrays in res.items():
                 return entry.finish(arrays, args, jax_out)
         if not _SWAP_X64:
@@ -211,12 +218,16 @@ class Function:
             self._failed(e, None, args)
         finally:
             _X64.set_local(prev)
+        if type(res) is not dict:
+            return res if jax_out else _to_numpy(res)
         for entry, arrays in res.items():
             return entry.finish(arrays, args, jax_out)
 
     def _call_general(self, args, kwargs):
         leaves, in_tree, spec, dyn, jax_out = self._split(args, kwargs)
         res = self._run((in_tree, spec), dyn)
+        if type(res) is not dict:
+            return res if jax_out else _to_numpy(res)
         for entry, arrays in res.items():
             return entry.finish(arrays, leaves, jax_out)
 
@@ -291,8 +302,11 @@ class Function:
             for d in dyn
         )
         entry = self._entry(in_tree, spec, avals)
+        outs = entry.exported.call(*dyn)
+        if entry.bare:
+            return outs[0]  # one array, nothing else to do: the fastest result to unpack
         # The entry rides as the dict's key: static structure, returned without a copy.
-        return {entry: tuple(entry.exported.call(*dyn))}
+        return {entry: tuple(outs)}
 
     # -- tracing ------------------------------------------------------------------------
 
