@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import inspect
 import warnings
 from typing import Any, Callable
 
@@ -33,7 +32,17 @@ import numpy as np
 from jitflow import autograph, errors
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.module import lower_graph, module_text
-from jitflow.tracer.avals import AbstractArray, check_dtype, type_string
+from jitflow.tracer.avals import AbstractArray, check_dtype
+from jitflow.signature import (
+    Static,
+    aval_of,
+    check_leaf,
+    describe_leaves,
+    flat_tree,
+    leaf_kind,
+    leaf_names,
+    signature,
+)
 from jitflow.tracer.source import user_traceback
 from jitflow.tracer.trace import DYNAMIC, TracedFunction, trace
 
@@ -143,27 +152,6 @@ class CacheInfo:
         return "\n".join(lines)
 
 
-class _Static:
-    """An argument marked static by name or position: keyed by value (by identity when it
-    is not hashable, like ``self`` of a method)."""
-
-    __slots__ = ("value", "_key")
-
-    def __init__(self, value):
-        self.value = value
-        try:
-            hash(value)
-            self._key = (type(value), value)
-        except TypeError:
-            self._key = (type(value), id(value))
-
-    def __hash__(self):
-        return hash(self._key)
-
-    def __eq__(self, other):
-        return isinstance(other, _Static) and self._key == other._key
-
-
 class Function:
     """A NumPy function compiled with XLA per input signature. See :func:`function`."""
 
@@ -171,7 +159,7 @@ class Function:
         functools.update_wrapper(self, fn)
         self.python_function = fn
         self._autograph = autograph
-        self._signature = _signature(fn)
+        self._signature = signature(fn)
         self._static_names = frozenset((static_argnames,) if isinstance(static_argnames, str) else static_argnames)
         self._static_positions = frozenset(
             i for i, p in enumerate(self._signature.parameters.values()) if p.name in self._static_names
@@ -258,7 +246,7 @@ class Function:
             raise e.with_traceback(user_traceback(e.__traceback__)) from None
         if isinstance(e, TypeError):
             for i, leaf in enumerate(dyn):
-                _check_leaf(leaf, self._leaf_name(static, i))
+                check_leaf(leaf, self._leaf_name(static, i))
         raise e
 
     def _split(self, args, kwargs):
@@ -272,12 +260,12 @@ class Function:
             except TypeError:
                 pass  # reported with the function's own words when tracing
         if self._static_names:
-            args = tuple(_Static(a) if i in self._static_positions else a for i, a in enumerate(args))
-            kwargs = {k: _Static(v) if k in self._static_names else v for k, v in kwargs.items()}
+            args = tuple(Static(a) if i in self._static_positions else a for i, a in enumerate(args))
+            kwargs = {k: Static(v) if k in self._static_names else v for k, v in kwargs.items()}
         leaves, in_tree = tree_util.tree_flatten((args, kwargs))
         spec, dyn, jax_out = [], [], False
         for i, leaf in enumerate(leaves):
-            kind = _leaf_kind(leaf)
+            kind = leaf_kind(leaf)
             if kind == "dynamic":
                 spec.append(DYNAMIC)
                 dyn.append(leaf)
@@ -285,7 +273,7 @@ class Function:
             elif kind == "static":
                 spec.append((type(leaf), leaf))
             else:
-                names = _leaf_names(in_tree, self._signature)
+                names = leaf_names(in_tree, self._signature)
                 raise errors.InvalidArgumentError(
                     f"{self.__name__}() argument {names[i]} is a {type(leaf).__name__}, which "
                     "jitflow cannot trace. Pass NumPy arrays, jax.Arrays, Python or NumPy "
@@ -296,7 +284,7 @@ class Function:
 
     def _staged(self, static, *dyn):
         """Called by ``jax.jit`` on its cache misses, with JAX tracers as arguments."""
-        in_tree, spec = static if static is not None else _flat_tree(len(dyn))
+        in_tree, spec = static if static is not None else flat_tree(len(dyn))
         avals = tuple(
             AbstractArray(tuple(d.aval.shape), np.dtype(d.aval.dtype), bool(d.aval.weak_type))
             for d in dyn
@@ -315,13 +303,13 @@ class Function:
         entry = self._entries.get(key)
         if entry is not None:
             return entry
-        names = _leaf_names(in_tree, self._signature)
+        names = leaf_names(in_tree, self._signature)
         dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
         for a, n in zip(avals, dyn_names):
             check_dtype(a.dtype, f"{self.__name__}() argument {n}")
         self._arity_check(in_tree)
         reason = self._explain(key, names)
-        spec_values = tuple(s if s is DYNAMIC else (s[0], s[1].value if s[0] is _Static else s[1]) for s in spec)
+        spec_values = tuple(s if s is DYNAMIC else (s[0], s[1].value if s[0] is Static else s[1]) for s in spec)
         fn = self.python_function
         if self._autograph:
             fn = autograph.convert(fn)  # cached per function by the converter
@@ -352,12 +340,12 @@ class Function:
         if not self._entries:
             return "first call"
         in_tree, spec, avals = key
-        new = _describe_leaves(spec, avals)
+        new = describe_leaves(spec, avals)
         best = None
         for old_tree, old_spec, old_avals in self._entries:
             if old_tree != in_tree:
                 continue
-            old = _describe_leaves(old_spec, old_avals)
+            old = describe_leaves(old_spec, old_avals)
             changes = [f"{n}: {o} -> {w}" for n, o, w in zip(names, old, new) if o != w]
             if best is None or len(changes) <= len(best):  # ties: the most recent
                 best = changes
@@ -378,10 +366,10 @@ class Function:
 
     def _leaf_name(self, static, i) -> str:
         if static is None:
-            in_tree, spec = _flat_tree(i + 1)
+            in_tree, spec = flat_tree(i + 1)
         else:
             in_tree, spec = static
-        names = _leaf_names(in_tree, self._signature)
+        names = leaf_names(in_tree, self._signature)
         dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
         return dyn_names[i] if i < len(dyn_names) else f"#{i}"
 
@@ -389,8 +377,8 @@ class Function:
         leaves, in_tree, spec, dyn, _ = self._split(args, kwargs)
         avals = []
         for i, leaf in enumerate(dyn):
-            _check_leaf(leaf, self._leaf_name((in_tree, spec), i))
-            avals.append(_aval_of(leaf))
+            check_leaf(leaf, self._leaf_name((in_tree, spec), i))
+            avals.append(aval_of(leaf))
         return in_tree, spec, tuple(avals)
 
     # -- introspection ------------------------------------------------------------------
@@ -429,7 +417,7 @@ class _BoundFunction:
 
     def __init__(self, function: Function, instance):
         self._function = function
-        self._instance = _Static(instance)
+        self._instance = Static(instance)
         functools.update_wrapper(self, function.python_function)
 
     def __call__(self, *args, **kwargs):
@@ -510,83 +498,3 @@ def function(fn: Callable | None = None, *, static_argnames=(), autograph: bool 
             f"jitflow.function expects a function, got a {type(fn).__name__}"
         )
     return Function(fn, static_argnames=static_argnames, autograph=autograph)
-
-
-# -- helpers ----------------------------------------------------------------------------
-
-
-def _signature(fn):
-    try:
-        return inspect.signature(fn)
-    except (TypeError, ValueError):
-        return None
-
-
-@functools.lru_cache(maxsize=64)
-def _flat_tree(n: int):
-    return tree_util.tree_structure(((0,) * n, {})), (DYNAMIC,) * n
-
-
-_STATIC_TYPES = (bool, int, str, _Static)
-
-
-def _leaf_kind(leaf) -> str:
-    if isinstance(leaf, (np.ndarray, jax.Array, float, complex)):
-        return "dynamic"
-    if isinstance(leaf, np.generic):
-        return "static" if isinstance(leaf, str) else "dynamic"
-    if isinstance(leaf, _STATIC_TYPES):
-        return "static"
-    if isinstance(leaf, jax.core.Tracer):
-        return "dynamic"
-    return "invalid"
-
-
-def _check_leaf(leaf, name: str) -> None:
-    dtype = getattr(leaf, "dtype", None)
-    if dtype is not None:
-        check_dtype(dtype, f"argument {name}")
-
-
-def _aval_of(leaf) -> AbstractArray:
-    if type(leaf) is float:  # exact: np.float64 subclasses float but is not weak
-        return AbstractArray((), np.dtype(np.float64), True)
-    if type(leaf) is complex:
-        return AbstractArray((), np.dtype(np.complex128), True)
-    aval = getattr(leaf, "aval", None)
-    if aval is not None:
-        return AbstractArray(tuple(aval.shape), np.dtype(aval.dtype), bool(aval.weak_type))
-    arr = np.asarray(leaf)
-    return AbstractArray(arr.shape, arr.dtype)
-
-
-def _leaf_names(in_tree, signature) -> list[str]:
-    """Human names for each leaf: ``x``, ``params['w']``, ``args[2]``."""
-    placeholder = tree_util.tree_unflatten(in_tree, list(range(in_tree.num_leaves)))
-    args, kwargs = placeholder
-    params = list(signature.parameters) if signature else []
-    names = [""] * in_tree.num_leaves
-    for path, idx in tree_util.tree_flatten_with_path((args, kwargs))[0]:
-        (where, *rest) = path
-        top = path[1] if len(path) > 1 else None
-        if where.idx == 0 and top is not None:
-            pos = top.idx
-            base = params[pos] if pos < len(params) and "*" not in str(signature.parameters[params[pos]]) else f"args[{pos}]"
-            tail = rest[1:]
-        else:
-            base = top.key if top is not None else "?"
-            tail = rest[1:]
-        names[idx] = base + "".join(str(k) for k in tail)
-    return names
-
-
-def _describe_leaves(spec, avals) -> list[str]:
-    it = iter(avals)
-    out = []
-    for s in spec:
-        if s is DYNAMIC:
-            out.append(type_string(next(it)))
-        else:
-            value = s[1].value if s[0] is _Static else s[1]
-            out.append(f"{type(value).__name__} {value!r}")
-    return out

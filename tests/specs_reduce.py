@@ -6,7 +6,7 @@ expects a jitflow error, so the axis-error cases come with every spec for free.
 
 import numpy as np
 
-from opspec import ALL, FLOATS, NUMERIC, OpSpec, default_input
+from opspec import FLOATS, NUMERIC, OpSpec, default_input
 
 EMPTY_SHAPES = [(0,), (0, 3), (3, 0), (2, 0, 4)]
 FEW = (np.float32, np.int32, np.bool_)  # for specs whose dtype handling others already cover

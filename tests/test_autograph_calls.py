@@ -12,7 +12,6 @@ import json
 import sys
 
 import numpy as np
-import pytest
 from agcheck import check
 
 from jitflow.autograph import convert, do_not_convert

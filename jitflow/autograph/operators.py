@@ -105,10 +105,10 @@ def while_stmt(test, body, get_state, set_state, names):
 
 def for_stmt(iterable, extra_test, body, get_state, set_state, names):
     """``for target in iterable: body(target)`` (stopping when ``extra_test()`` is false)."""
-    from jitflow.autograph import staging
+    from jitflow.autograph import iteration
 
-    if is_tracing() and staging.can_stage_for(iterable):
-        return staging.staged_for(iterable, extra_test, body, get_state, set_state, names)
+    if is_tracing() and iteration.can_stage_for(iterable):
+        return iteration.staged_for(iterable, extra_test, body, get_state, set_state, names)
     iterator = iter(iterable)
     # The break/return test runs before the next item is taken, as Python's loop would
     # stop without consuming it.
@@ -194,7 +194,7 @@ def assert_stmt(cond, msg_fn=None):
 def range_(*args):
     """``range(...)``; bounds that are traced give an inspectable stand-in."""
     if any(is_traced(a) for a in args):
-        from jitflow.autograph.staging import Range
+        from jitflow.autograph.iteration import Range
 
         return Range(*args)
     return range(*args)
@@ -202,7 +202,7 @@ def range_(*args):
 
 def enumerate_(iterable, start=0):
     """``enumerate``; over something a staged loop can index, an inspectable stand-in."""
-    from jitflow.autograph.staging import Enumerate, can_stage_for
+    from jitflow.autograph.iteration import Enumerate, can_stage_for
 
     if is_tracing() and can_stage_for(iterable):
         return Enumerate(iterable, start)
@@ -211,9 +211,9 @@ def enumerate_(iterable, start=0):
 
 def zip_(*iterables):
     """``zip``; over things a staged loop can index, an inspectable stand-in."""
-    from jitflow.autograph.staging import Zip
+    from jitflow.autograph.iteration import Zip
 
     stand_in = Zip(*iterables)
-    from jitflow.autograph.staging import can_stage_for
+    from jitflow.autograph.iteration import can_stage_for
 
     return stand_in if is_tracing() and can_stage_for(stand_in) else zip(*iterables)

@@ -43,12 +43,8 @@ def is_tracing() -> bool:
 @contextlib.contextmanager
 def new_graph(name: str = "main"):
     """Trace into a fresh graph for the duration of the ``with`` block."""
-    graph = Graph(name=name)
-    _state.graphs.append(graph)
-    try:
+    with building(Graph(name=name)) as graph:
         yield graph
-    finally:
-        _state.graphs.pop()
 
 
 @contextlib.contextmanager

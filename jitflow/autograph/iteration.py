@@ -1,0 +1,189 @@
+"""Staged ``for`` loops: over ``range`` (Python or traced bounds), a traced array's leading
+axis, and ``enumerate``/``zip`` of those, as one ``while`` op with a hidden index.
+
+When the body needs the index as a Python number (``r[:k]``, ``np.zeros(k)``) and the trip
+count is static, the loop is unrolled instead, with one warning naming the line.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from jitflow import errors
+from jitflow.autograph.staging import (
+    discover_loop,
+    stage_loop,
+    trace_numpy_arrays,
+    needs_staging,
+)
+from jitflow.ops.constants import to_value, wrap
+from jitflow.tracer.array import Tracer
+from jitflow.tracer.context import mutation_log
+from jitflow.tracer.source import at_user_line, user_frame
+
+class Range:
+    """``range`` with traced bounds (what ``ag__.range_`` returns when a bound is traced)."""
+
+    def __init__(self, *args):
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (tuple(args) + (1,))[:3]
+        self.start, self.stop, self.step = start, stop, step
+
+
+class Enumerate:
+    """``enumerate`` whose iterable the staged loop can see (iterates like the builtin)."""
+
+    def __init__(self, iterable, start=0):
+        self.iterable, self.start = iterable, start
+        self._it = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._it is None:
+            self._it = enumerate(self.iterable, self.start)
+        return next(self._it)
+
+
+class Zip:
+    """``zip`` whose iterables the staged loop can see (iterates like the builtin)."""
+
+    def __init__(self, *iterables):
+        self.iterables = iterables
+        self._it = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._it is None:
+            self._it = zip(*self.iterables)
+        return next(self._it)
+
+
+def can_stage_for(iterable) -> bool:
+    if isinstance(iterable, (range, Range, Tracer)):
+        return True
+    if isinstance(iterable, Enumerate):
+        return can_stage_for(iterable.iterable)
+    if isinstance(iterable, Zip):
+        return any(isinstance(i, (Tracer, range, Range)) for i in iterable.iterables) and all(
+            can_stage_for(i) or isinstance(i, np.ndarray) for i in iterable.iterables
+        )
+    return False
+
+
+def _trip_count(iterable):
+    """Number of iterations: a Python int when static, else a traced int64 scalar."""
+    if isinstance(iterable, range):
+        return len(iterable)
+    if isinstance(iterable, (Tracer, np.ndarray)):
+        return iterable.shape[0]
+    if isinstance(iterable, Enumerate):
+        return _trip_count(iterable.iterable)
+    if isinstance(iterable, Zip):
+        counts = [_trip_count(i) for i in iterable.iterables]
+        static = [c for c in counts if isinstance(c, int)]
+        if len(static) == len(counts):
+            return min(counts)
+        out = counts[0]
+        for c in counts[1:]:
+            out = np.minimum(out, c)
+        return out
+    start, stop, step = iterable.start, iterable.stop, iterable.step
+    if isinstance(step, Tracer):
+        raise errors.UnsupportedError(
+            at_user_line("range() with a traced step is not supported; use a Python int step.")
+        )
+    span = (np.asarray(stop) if not isinstance(stop, Tracer) else stop) - start
+    n = (span + (step - 1 if step > 0 else step + 1)) // step
+    return np.maximum(n, 0)
+
+
+def _item(iterable, k):
+    if isinstance(iterable, range):
+        return iterable.start + k * iterable.step
+    if isinstance(iterable, Range):
+        return iterable.start + k * iterable.step
+    if isinstance(iterable, (Tracer, np.ndarray)):
+        return (iterable if isinstance(iterable, Tracer) else wrap(to_value(iterable)))[k]
+    if isinstance(iterable, Enumerate):
+        return (iterable.start + k, _item(iterable.iterable, k))
+    return tuple(_item(i, k) for i in iterable.iterables)
+
+
+_warned_lines: set = set()
+
+
+def staged_for(iterable, extra_test, body, get_state, set_state, names):
+    n = _trip_count(iterable)
+    box = [0]
+
+    def get2():
+        return (box[0],) + tuple(get_state())
+
+    def set2(vals):
+        box[0] = vals[0]
+        set_state(list(vals[1:]))
+
+    def test2():
+        c = box[0] < n
+        if extra_test is not None:
+            c = np.logical_and(c, extra_test())
+        return c
+
+    def body2():
+        body(_item(iterable, box[0]))
+        box[0] = box[0] + 1
+
+    names2 = ("<loop index>",) + tuple(names)
+    init = trace_numpy_arrays(get2, set2)
+    try:
+        with mutation_log() as log:
+            found = discover_loop(test2, body2, get2, set2, names2, init)
+    except (errors.TracerConversionError, errors.UnsupportedError):
+        # The body needs the index as a Python value (a shape, a slice bound, range(i)).
+        # Anything else that is unsupported fails again, with Python values, below.
+        for _key, (t, before) in log.items():
+            t._value = before
+        set2(init)
+        if not isinstance(n, int):
+            raise
+        _warn_unrolled()
+        return _unrolled(iterable, extra_test, body)
+    stage_loop(test2, body2, get2, set2, names2, init, *found)
+
+
+def _warn_unrolled():
+    src = user_frame()
+    key = (src.filename, src.lineno) if src else None
+    if key in _warned_lines:
+        return
+    _warned_lines.add(key)
+    message = at_user_line(
+        "This for loop was unrolled (traced once per iteration) because its body needs "
+        "Python values per iteration: the loop index as a Python number (a shape, a slice "
+        "bound, a list index), or a print/assert of traced values. Compile time grows with "
+        "the trip count; index with the traced value (x[i], np.where) to get one staged "
+        "loop.",
+        src,
+    )
+    if src is None:
+        warnings.warn(message, stacklevel=2)
+    else:
+        warnings.warn_explicit(message, UserWarning, src.filename, src.lineno)
+
+
+def _unrolled(iterable, extra_test, body):
+    for item in iterable:
+        if extra_test is not None:
+            keep = extra_test()
+            if isinstance(keep, Tracer):
+                raise needs_staging("A break or return inside an unrolled loop")
+            if not keep:
+                break
+        body(item)
+
+
