@@ -32,10 +32,6 @@ F32 = X.astype(np.float32)
 M = RNG.normal(size=(4, 3))
 
 
-def xfail(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
 def cases(table):
     """pytest params from ``(fn, args)`` or ``(fn, args, mark)`` rows, with readable ids."""
     return [
@@ -831,10 +827,40 @@ def appends(x):
     return np.stack(out)
 
 
-@xfail(
-    "list.append in a staged loop (issue 3: the list becomes a stacked array carried by the "
-    "loop) is not implemented: the Python list collects region values while the body is "
-    "traced and np.stack after the loop reads them: IRVerificationError"
-)
 def test_list_append_in_staged_loop():
     assert_matches(appends, X)
+
+
+def appends_rows(m):
+    res = []
+    acc = np.zeros(m.shape[1])
+    for row in m:
+        acc = acc + row
+        res.append(acc * 1.0)
+    return np.stack(res), len(res)
+
+
+def appends_two_lists(x):
+    a, b = [], []
+    for i in range(4):
+        a.append(x * i)
+        b.append(x.sum() + i)
+    return np.stack(a), np.stack(b)
+
+
+@pytest.mark.parametrize("fn,args", [(appends_rows, (M,)), (appends_two_lists, (X,))])
+def test_list_append_becomes_a_carried_array(fn, args):
+    assert_matches(fn, *args)
+    assert staged(fn, *args).count("= while") == 1  # one staged loop, not unrolled
+
+
+def appends_with_traced_count(x, n):
+    out = []
+    for i in range(n):
+        out.append(x * i)
+    return out[0]
+
+
+def test_list_append_with_traced_trip_count_is_refused():
+    with pytest.raises(jitflow.UnsupportedError, match="Preallocate an array"):
+        jitflow.function(appends_with_traced_count)(X, np.int64(3))

@@ -20,6 +20,7 @@ from jitflow.autograph.staging import (
 )
 from jitflow.ops.constants import to_value, wrap
 from jitflow.tracer.array import Tracer
+from jitflow.autograph.operators import append_log
 from jitflow.tracer.context import mutation_log
 from jitflow.tracer.source import at_user_line, user_frame
 
@@ -119,14 +120,33 @@ _warned_lines: set = set()
 
 def staged_for(iterable, extra_test, body, get_state, set_state, names):
     n = _trip_count(iterable)
+    try:
+        return _staged_for(iterable, n, extra_test, body, get_state, set_state, names, [])
+    except _Accumulates as acc:
+        # The body appends one array per iteration to lists made before the loop: each
+        # list becomes an (n, ...) array carried by the loop, its rows appended after it.
+        accumulators = acc.lists
+    return _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accumulators)
+
+
+class _Accumulates(Exception):
+    """The loop body appends to lists (raised after the first trace, to trace again)."""
+
+    def __init__(self, lists):
+        self.lists = lists
+
+
+def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accumulators):
     box = [0]
+    buffers = [None] * len(accumulators)
 
     def get2():
-        return (box[0],) + tuple(get_state())
+        return (box[0], *buffers) + tuple(get_state())
 
     def set2(vals):
         box[0] = vals[0]
-        set_state(list(vals[1:]))
+        buffers[:] = vals[1 : 1 + len(buffers)]
+        set_state(list(vals[1 + len(buffers) :]))
 
     def test2():
         c = box[0] < n
@@ -135,27 +155,59 @@ def staged_for(iterable, extra_test, body, get_state, set_state, names):
         return c
 
     def body2():
-        body(_item(iterable, box[0]))
-        box[0] = box[0] + 1
+        k = box[0]
+        body(_item(iterable, k))
+        for j, (lst, _aval) in enumerate(accumulators):
+            buffers[j][k] = lst.pop()  # the row this iteration appended
+        box[0] = k + 1
 
-    names2 = ("<loop index>",) + tuple(names)
+    for j, (_lst, aval) in enumerate(accumulators):
+        buffers[j] = np.zeros((n,) + aval.shape, aval.dtype)
+    names2 = ("<loop index>",) + ("<appended list>",) * len(buffers) + tuple(names)
     init = trace_numpy_arrays(get2, set2)
     try:
-        with mutation_log() as log:
-            found = discover_loop(test2, body2, get2, set2, names2, init)
+        with mutation_log() as log, append_log() as appends:
+            if accumulators:
+                found = discover_loop(test2, body2, get2, set2, names2, init)
+            else:
+                found = _discover_or_accumulate(test2, body2, get2, set2, names2, init, n, appends)
     except (errors.TracerConversionError, errors.UnsupportedError):
         # The body needs the index as a Python value (a shape, a slice bound, range(i)).
         # Anything else that is unsupported fails again, with Python values, below.
         for _key, (t, before) in log.items():
             t._value = before
+        for lst, length in appends.values():
+            del lst[length:]
         set2(init)
         if not isinstance(n, int):
             raise
         _warn_unrolled()
         return _unrolled(iterable, extra_test, body)
     stage_loop(test2, body2, get2, set2, names2, init, *found)
+    for lst, buf in zip((a[0] for a in accumulators), buffers):
+        lst.extend(buf[i] for i in range(n))
 
 
+def _discover_or_accumulate(test2, body2, get2, set2, names2, init, n, appends):
+    """Discover the loop; if its body appended to lists, undo that and ask to trace again
+    with those lists accumulated (or refuse when that cannot be done)."""
+    found = discover_loop(test2, body2, get2, set2, names2, init)
+    if not appends:
+        return found
+    lists = []
+    for lst, length in appends.values():
+        added = lst[length:]
+        del lst[length:]
+        if len(added) != 1 or not isinstance(n, int) or not isinstance(added[0], Tracer):
+            raise errors.UnsupportedError(
+                at_user_line(
+                    "A staged loop appends to a list other than once per iteration (or "
+                    "with a traced trip count). Preallocate an array before the loop and "
+                    "assign rows (out[i] = ...)."
+                )
+            )
+        lists.append((lst, added[0].aval))
+    raise _Accumulates(lists)
 def _warn_unrolled():
     src = user_frame()
     key = (src.filename, src.lineno) if src else None

@@ -10,6 +10,8 @@ changes (the local names it assigns) is read and written through ``get_state`` /
 
 from __future__ import annotations
 
+import contextlib
+
 from jitflow import errors
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.context import is_tracing
@@ -217,3 +219,30 @@ def zip_(*iterables):
     from jitflow.autograph.iteration import can_stage_for
 
     return stand_in if is_tracing() and can_stage_for(stand_in) else zip(*iterables)
+
+
+# -- list.append inside staged loops --------------------------------------------------------
+
+_append_logs: list[dict] = []
+
+
+@contextlib.contextmanager
+def append_log():
+    """Collect the lists appended to in the ``with`` block: ``{id: (list, length before)}``.
+
+    A staged ``for`` loop uses it to turn ``results.append(row)`` into an array carried by
+    the loop (see :mod:`jitflow.autograph.iteration`).
+    """
+    log: dict = {}
+    _append_logs.append(log)
+    try:
+        yield log
+    finally:
+        _append_logs.remove(log)
+
+
+def list_append(lst: list, value) -> None:
+    """``lst.append(value)``, noted in the active append logs."""
+    for log in _append_logs:
+        log.setdefault(id(lst), (lst, len(lst)))
+    lst.append(value)

@@ -63,6 +63,8 @@ def converted(f):
             if new is not func:
                 return types.MethodType(new, f.__self__)
         return f
+    if kind is types.BuiltinMethodType and type(f.__self__) is list and f.__name__ == "append":
+        return functools.partial(_operators.list_append, f.__self__)  # staged loops see it
     if kind is types.BuiltinFunctionType or isinstance(f, type):
         try:
             return _BUILTIN_OPERATORS.get(f, f)
