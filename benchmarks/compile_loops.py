@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import pathlib
-import platform
 import statistics
 import subprocess
 import sys
@@ -45,6 +43,7 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import jitflow  # noqa: E402
+from machine_info import machine  # noqa: E402  (benchmarks/machine_info.py)
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "compile_loops.md"
 TRIP_COUNTS = (10, 1_000, 10_000)
@@ -147,22 +146,6 @@ def cell(samples: list[float] | None, limit_s: float) -> str:
         return f"skipped (over {limit_s:.0f} s)"
     best, median = min(samples), statistics.median(samples)
     return f"{best:,.0f} ({median:,.0f})"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores; {jax.devices()[0].platform.upper()} device; "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, jax {jax.__version__}, "
-        f"jitflow {jitflow.__version__}"
-    )
 
 
 def report(results: dict, repeats: int, limit_s: float) -> str:

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import pathlib
-import platform
 import statistics
 import sys
 import time
@@ -40,6 +38,7 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 import jitflow  # noqa: E402
+from machine_info import machine  # noqa: E402  (benchmarks/machine_info.py)
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "dispatch.md"
 LARGE = 1_000_000
@@ -237,22 +236,6 @@ def first_call_row(repeats: int) -> Row:
 
 
 # -- report ----------------------------------------------------------------------------------
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores; {jax.devices()[0].platform.upper()} device; "
-        f"Python {platform.python_version()}, NumPy {np.__version__}, jax {jax.__version__}, "
-        f"jitflow {jitflow.__version__}"
-    )
 
 
 def table(rows: list[Row]) -> str:
