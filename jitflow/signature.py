@@ -91,7 +91,8 @@ def leaf_names(in_tree, signature) -> list[str]:
         top = path[1] if len(path) > 1 else None
         if where.idx == 0 and top is not None:
             pos = top.idx
-            base = params[pos] if pos < len(params) and "*" not in str(signature.parameters[params[pos]]) else f"args[{pos}]"
+            named = pos < len(params) and "*" not in str(signature.parameters[params[pos]])
+            base = params[pos] if named else f"args[{pos}]"
             tail = rest[1:]
         else:
             base = top.key if top is not None else "?"

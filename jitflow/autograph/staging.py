@@ -304,7 +304,7 @@ def _loop_unify(name, before: AbstractArray, after: AbstractArray) -> AbstractAr
             )
         )
     if before.dtype == after.dtype:
-        return before if before.weak == after.weak else before.update(weak=before.weak and after.weak)
+        return before.update(weak=before.weak and after.weak)
     if before.weak:  # a Python number before the loop takes the body's dtype
         return AbstractArray(before.shape, result_type(before, after), after.weak)
     raise errors.DTypeError(

@@ -129,7 +129,9 @@ class Tracer:
         if method == "__call__":
             return call(ufunc, *inputs, **kwargs)
         key = (ufunc, method)
-        return lookup(key)(*inputs, **kwargs) if key in _UFUNC_METHODS else _no_method(ufunc, method)
+        if key not in _UFUNC_METHODS:
+            _no_method(ufunc, method)
+        return lookup(key)(*inputs, **kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         return call(func, *args, **kwargs)

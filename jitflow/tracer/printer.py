@@ -85,7 +85,8 @@ def print_graph(graph: Graph) -> str:
     args = []
     for i, v in enumerate(graph.inputs):
         label = graph.input_names[i] if i < len(graph.input_names) else ""
-        args.append(f"{names.define(v)}: {type_string(v.aval)}" + (f"  /*{label}*/" if label else ""))
+        comment = f"  /*{label}*/" if label else ""
+        args.append(f"{names.define(v)}: {type_string(v.aval)}{comment}")
     lines = [f"graph {graph.name}({', '.join(args)}) {{"]
     _print_ops(graph, names, "  ", lines)
     lines.append("  return " + ", ".join(names[v] for v in graph.outputs))
