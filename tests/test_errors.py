@@ -105,3 +105,17 @@ def test_errors_are_typed_for_users_catching_builtins():
     assert issubclass(jitflow.TracerConversionError, TypeError)
     assert issubclass(jitflow.ShapeError, ValueError)
     assert issubclass(jitflow.UnsupportedError, NotImplementedError)
+
+
+def test_numpy_random_inside_is_refused_not_frozen():
+    def noisy(x):
+        return x + np.random.rand(*x.shape)  # would be frozen at trace time
+
+    err = _raises(noisy, np.ones(3), cls=jitflow.UnsupportedError)
+    assert "frozen" in str(err) and f"{THIS_FILE}:{_line_of(noisy, 'np.random.rand')}" in str(err)
+
+    def with_generator(x, seed):
+        rng = np.random.default_rng(seed)
+        return x + rng.normal(size=x.shape)
+
+    _raises(with_generator, np.ones(3), 0, cls=jitflow.UnsupportedError)

@@ -13,10 +13,13 @@ import functools
 import operator
 import types
 
+import numpy as np
+
 from jitflow import errors
 from jitflow.autograph import converter
 from jitflow.autograph import operators as _operators
 from jitflow.autograph.operators import Undefined
+from jitflow.tracer.context import is_tracing
 from jitflow.tracer.source import at_user_line
 
 for _name in dir(_operators):
@@ -51,8 +54,17 @@ def converted(f):
     user-defined ``__call__`` are converted (once each, cached); builtins with an
     operator (``print``, ``range``, ...) run as that operator; everything else (NumPy,
     JAX, the standard library, jitflow, classes, ``do_not_convert`` functions,
-    generators) is called as it is.
+    generators) is called as it is. NumPy's random functions are refused while tracing:
+    their numbers would be frozen into the compiled program.
     """
+    if is_tracing() and _is_numpy_random(f):
+        raise errors.UnsupportedError(
+            at_user_line(
+                "NumPy random numbers drawn inside a compiled function would be drawn once, "
+                "while tracing, and then frozen into the program: every call would return "
+                "the same numbers. Draw them outside and pass them in as an argument."
+            )
+        )
     kind = type(f)
     if kind is types.FunctionType:
         return converter.convert_for_call(f)
@@ -84,6 +96,13 @@ def converted(f):
 def converted_call(f, args, kwargs=None):
     """``f(*args, **kwargs)`` with ``f`` converted if it is user code (see :func:`converted`)."""
     return converted(f)(*args, **(kwargs or {}))
+
+
+def _is_numpy_random(f) -> bool:
+    owner = getattr(f, "__self__", None)
+    if isinstance(owner, (np.random.Generator, np.random.RandomState, np.random.BitGenerator)):
+        return True
+    return (getattr(f, "__module__", None) or "").startswith("numpy.random")
 
 
 # -- comparisons ------------------------------------------------------------------------------
