@@ -14,6 +14,7 @@ import contextlib
 import io
 import itertools
 import linecache
+import os
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -120,7 +121,7 @@ def run(fn, args):
     return result, out.getvalue()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, derandomize=bool(os.environ.get("CI")))
 @given(
     lines=blocks(0, 0),
     args=st.tuples(st.integers(-4, 8), st.integers(-4, 8), st.integers(-4, 8)),
