@@ -117,6 +117,9 @@ def _run_effect(effect, arrays) -> None:
     """A print or assert of traced values, done when the compiled call has returned."""
     kind, items, extra = effect
     values = [np.asarray(arrays[x]) if how == "out" else x for how, x in items]
+    when, *values = values  # False: the effect sat in a branch that did not run
+    if not when:
+        return
     if kind == "print":
         print(*values, **extra)
     elif not values[0]:

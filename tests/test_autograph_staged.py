@@ -864,3 +864,56 @@ def appends_with_traced_count(x, n):
 def test_list_append_with_traced_trip_count_is_refused():
     with pytest.raises(jitflow.UnsupportedError, match="Preallocate an array"):
         jitflow.function(appends_with_traced_count)(X, np.int64(3))
+
+
+# -- print and assert inside staged branches -------------------------------------------------
+
+
+def prints_in_branches(x):
+    if x.sum() > 0:
+        print("positive", x)
+        y = x * 2
+    else:
+        print("negative", x.sum())
+        y = -x
+    if x[0] > 0:
+        if x[1] > 0:
+            print("first two positive", x[:2])
+    return y
+
+
+@pytest.mark.parametrize("x", [POS, NEG, X])
+def test_print_in_staged_branches_prints_what_python_prints(x, capsys):
+    expected = prints_in_branches(x.copy())
+    want = capsys.readouterr().out
+    actual = jitflow.function(prints_in_branches)(x.copy())
+    got = capsys.readouterr().out
+    np.testing.assert_allclose(actual, expected)
+    assert got == want
+
+
+def asserts_in_branch(x):
+    if x[0] < 0:
+        assert x.sum() > -100, "too negative"
+    return x * 1.0
+
+
+def test_assert_in_staged_branch_checks_at_run_time():
+    f = jitflow.function(asserts_in_branch)
+    np.testing.assert_allclose(f(NEG), asserts_in_branch(NEG))
+    with pytest.raises(AssertionError, match="too negative"):
+        f(np.full(NEG.shape, -200.0))
+    assert f.trace_count == 1
+
+
+def prints_in_while(x):
+    i = 0
+    while x[i] > 0:
+        print(i)
+        i += 1
+    return i
+
+
+def test_print_in_staged_while_is_refused():
+    with pytest.raises(jitflow.UnsupportedError, match="inside a loop"):
+        jitflow.function(prints_in_while)(np.array([1.0, 1.0, -1.0]))

@@ -28,7 +28,14 @@ from jitflow.ops import shape as sh
 from jitflow.ops.constants import to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray, result_type, type_string
-from jitflow.tracer.context import add_input, building, mutation_log, new_graph, record_effect
+from jitflow.tracer.context import (
+    add_input,
+    building,
+    collecting_effects,
+    mutation_log,
+    new_graph,
+    record_effect,
+)
 from jitflow.tracer.ir import Graph, Value
 from jitflow.tracer.source import at_user_line, user_frame
 
@@ -65,12 +72,13 @@ class _Region:
     state: list  # state objects after the region ran
     values: list  # the same, with each tracer replaced by its value at the region's end
     mutated: dict  # id -> (tracer, value before, value after), outer tracers only
+    effects: list  # prints/asserts recorded in the region (hoisted by staged_if)
 
 
 def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=None):
     """Trace ``fn`` into a new region; restore every outer handle it rebound."""
     set_state(init)
-    with new_graph(name) as graph, mutation_log() as log:
+    with new_graph(name) as graph, mutation_log() as log, collecting_effects() as effects:
         region_inputs = [add_input(a) for a in inputs]
         if bind_inputs is not None:
             bind_inputs(region_inputs)
@@ -86,7 +94,7 @@ def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=N
             mutated[key] = (t, before, t._value)
         t._value = before
     set_state(init)
-    return _Region(graph, after, values, mutated)
+    return _Region(graph, after, values, mutated, effects)
 
 
 def _finish_region(region: _Region, values) -> None:
@@ -183,11 +191,45 @@ def staged_if(cond, body, orelse, get_state, set_state, names):
             after = region.mutated[key][2] if key in region.mutated else before
             outs.append(_converted(after, before.aval))  # an array keeps its own type
         slots.append(("array", t))
+    hoisted = _effect_outputs(then, other, outs_then, outs_else, slots)
     _finish_region(then, outs_then)
     _finish_region(other, outs_else)
     results = cf.cond(pred, then.graph, other.graph) if slots else ()
     _apply(results, slots, new_state)
+    _hoist_effects(hoisted, results, slots, wrap(pred))
     set_state(new_state)
+
+
+def _effect_outputs(then, other, outs_then, outs_else, slots) -> list:
+    """Make the traced values of the branches' prints/asserts outputs of the cond (the
+    branch that did not print yields zeros); returns the effects to record outside."""
+    hoisted = []
+    for region, negate in ((then, False), (other, True)):
+        for kind, items, extra in region.effects:
+            record = [kind, list(items), extra, negate]
+            for j, item in enumerate(items):
+                if isinstance(item, Tracer):
+                    zeros = np.zeros(item.shape, item.dtype)
+                    outs_then.append(item.value if not negate else _converted(zeros, item.aval))
+                    outs_else.append(item.value if negate else _converted(zeros, item.aval))
+                    slots.append(("effect", (record, j)))
+            hoisted.append(record)
+    return hoisted
+
+
+def _hoist_effects(hoisted, results, slots, pred) -> None:
+    """Record the branches' effects in the enclosing graph, each under its branch's
+    condition (and the condition it already had)."""
+    for r, (kind, target) in zip(results, slots):
+        if kind == "effect":
+            record, j = target
+            record[1][j] = wrap(r)
+    for kind, items, extra, negate in hoisted:
+        branch = np.logical_not(pred) if negate else pred
+        when = items[0]
+        items[0] = branch if when is True else np.logical_and(branch, when)
+        if not record_effect((kind, tuple(items), extra)):
+            raise _effect_in_region(kind)
 
 
 def staged_if_exp(cond, if_true, if_false):
@@ -227,7 +269,7 @@ def _apply(results, slots, new_state) -> None:
     for r, (kind, target) in zip(results, slots):
         if kind == "var":
             new_state[target] = wrap(r)
-        else:
+        elif kind == "array":
             target.assign(r)  # writes through; outer regions record it too
 
 
@@ -268,6 +310,8 @@ def discover_loop(test, body, get_state, set_state, names, init):
             "discover", run, set_state, get_state, init,
             inputs=[avals[i] for i in order], bind_inputs=bind_inputs,
         )
+        if region.effects:  # a print/assert per iteration: not staged (see iteration.py)
+            raise _effect_in_region(region.effects[0][0])
         inputs = dict(zip(order, region.graph.inputs))
         changed, promoted = {}, False
         for i, name in enumerate(names):
@@ -390,7 +434,7 @@ def staged_print(args, kwargs):
         raise errors.UnsupportedError(
             at_user_line("print(file=...) of traced values is not supported.")
         )
-    if not record_effect(("print", tuple(args), extra)):
+    if not record_effect(("print", (True,) + tuple(args), extra)):
         raise _effect_in_region("print")
 
 
@@ -398,7 +442,7 @@ def staged_assert(cond, msg_fn):
     """``assert`` on a traced condition: checked when the compiled call runs."""
     src = user_frame()
     message = msg_fn() if msg_fn is not None else ""
-    items = (np.all(cond),) + (message if isinstance(message, tuple) else (message,))
+    items = (True, np.all(cond)) + (message if isinstance(message, tuple) else (message,))
     where = f"assertion failed at {src.describe()}" if src else "assertion failed"
     if not record_effect(("assert", items, where)):
         raise _effect_in_region("assert")
@@ -407,8 +451,9 @@ def staged_assert(cond, msg_fn):
 def _effect_in_region(what: str):
     return errors.UnsupportedError(
         at_user_line(
-            f"{what} of traced values inside a branch or loop on a traced condition is not "
-            "supported yet (it would need a host callback per iteration). Move it after "
-            "the if/loop, or collect the values into an array and print/check that."
+            f"{what} of traced values inside a loop on a traced condition is not supported "
+            "yet (it would need a host callback per iteration). Move it after the loop, or "
+            "collect the values into an array (list.append in a for loop) and print/check "
+            "that."
         )
     )

@@ -81,9 +81,10 @@ def record_mutation(tracer, old: Value) -> None:
 
 @contextlib.contextmanager
 def collecting_effects():
-    """Collect the run-time effects (prints, asserts) recorded while tracing a function."""
+    """Collect the run-time effects (prints, asserts) recorded in the current graph (the
+    function's, or a branch's: :mod:`jitflow.autograph.staging` hoists those out)."""
     effects: list = []
-    _state.effects.append(effects)
+    _state.effects.append((len(_state.graphs), effects))
     try:
         yield effects
     finally:
@@ -91,11 +92,11 @@ def collecting_effects():
 
 
 def record_effect(effect) -> bool:
-    """Record a run-time effect of the function being traced; False when it cannot be
-    recorded because the code runs inside a control-flow region."""
-    if not _state.effects or len(_state.graphs) != 1:
+    """Record a run-time effect in the current graph; False when nothing collects effects
+    there (inside a loop body)."""
+    if not _state.effects or _state.effects[-1][0] != len(_state.graphs):
         return False
-    _state.effects[-1].append(effect)
+    _state.effects[-1][1].append(effect)
     return True
 
 
