@@ -30,6 +30,7 @@ import jax.tree_util as tree_util
 import numpy as np
 
 from jitflow import autograph, errors
+from jitflow.autograph import effects as run_time_effects
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.module import lower_graph, module_text
 from jitflow.tracer.avals import AbstractArray, check_dtype
@@ -117,14 +118,7 @@ def _run_effect(effect, arrays) -> None:
     """A print or assert of traced values, done when the compiled call has returned."""
     kind, items, extra = effect
     values = [np.asarray(arrays[x]) if how == "out" else x for how, x in items]
-    when, *values = values  # False: the effect sat in a branch that did not run
-    if not when:
-        return
-    if kind == "print":
-        print(*values, **extra)
-    elif not values[0]:
-        message = "".join(str(v) for v in values[1:])
-        raise AssertionError(f"{extra}: {message}" if message else extra)
+    run_time_effects.run(kind, values, extra)
 
 
 def _to_numpy(a):

@@ -917,3 +917,64 @@ def prints_in_while(x):
 def test_print_in_staged_while_is_refused():
     with pytest.raises(jitflow.UnsupportedError, match="inside a loop"):
         jitflow.function(prints_in_while)(np.array([1.0, 1.0, -1.0]))
+
+
+# -- print and assert inside staged for loops (buffered per iteration) ----------------------
+
+
+def prints_in_for(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total = total + x[i]
+        print("step", i, "total", total)
+        if x[i] < 0:
+            print("  negative at", i)
+    return total
+
+
+def prints_until_break(x):
+    for i in range(x.shape[0]):
+        if x[i] > 1.0:
+            break
+        print(i, x[i])
+    return x
+
+
+def prints_in_nested_for(m):
+    for row in m:
+        for v in row:
+            print(v)
+    return m.sum()
+
+
+@pytest.mark.parametrize("fn,arg", [(prints_in_for, X), (prints_until_break, X),
+                                    (prints_in_nested_for, M)])
+def test_print_in_staged_for_prints_what_python_prints(fn, arg, capsys):
+    expected = fn(arg.copy())
+    want = capsys.readouterr().out
+    f = jitflow.function(fn)
+    actual = f(arg.copy())
+    got = capsys.readouterr().out
+    np.testing.assert_allclose(actual, expected)
+    assert got == want
+    assert "= while" in f.trace(arg).ir  # buffered, not unrolled
+
+
+def asserts_in_for(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total = total + x[i]
+        print("total", total)
+        assert total < 10, "overflow"
+    return total
+
+
+def test_assert_in_staged_for_stops_where_python_stops(capsys):
+    x = np.array([4.0, 5.0, 6.0, 1.0])
+    with pytest.raises(AssertionError) as expected:
+        asserts_in_for(x)
+    want = capsys.readouterr().out
+    with pytest.raises(AssertionError, match="overflow"):
+        jitflow.function(asserts_in_for)(x)
+    assert capsys.readouterr().out == want
+    assert "overflow" in str(expected.value)

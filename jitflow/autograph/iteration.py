@@ -13,6 +13,7 @@ import numpy as np
 
 from jitflow import errors
 from jitflow.autograph.staging import (
+    EffectsInLoop,
     discover_loop,
     stage_loop,
     trace_numpy_arrays,
@@ -21,7 +22,8 @@ from jitflow.autograph.staging import (
 from jitflow.ops.constants import to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.autograph.operators import append_log
-from jitflow.tracer.context import mutation_log
+from jitflow.tracer.avals import AbstractArray
+from jitflow.tracer.context import collecting_effects, mutation_log, record_effect
 from jitflow.tracer.source import at_user_line, user_frame
 
 class Range:
@@ -120,13 +122,26 @@ _warned_lines: set = set()
 
 def staged_for(iterable, extra_test, body, get_state, set_state, names):
     n = _trip_count(iterable)
-    try:
-        return _staged_for(iterable, n, extra_test, body, get_state, set_state, names, [])
-    except _Accumulates as acc:
-        # The body appends one array per iteration to lists made before the loop: each
-        # list becomes an (n, ...) array carried by the loop, its rows appended after it.
-        accumulators = acc.lists
-    return _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accumulators)
+    plan = _Plan()
+    while True:
+        try:
+            return _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan)
+        except _Accumulates as acc:
+            # The body appends one array per iteration to lists made before the loop:
+            # each list becomes an (n, ...) array carried by the loop.
+            plan.accumulators = acc.lists
+        except _Prints as prints:
+            # The body prints or asserts traced values: buffered per iteration, run when
+            # the call returns.
+            plan.effects = prints.effects
+
+
+class _Plan:
+    """What a staged ``for`` carries besides the state: appended lists, buffered effects."""
+
+    def __init__(self):
+        self.accumulators: list = []  # (list, aval of a row)
+        self.effects: list | None = None  # (kind, extra, [aval or ("static", v)] per item)
 
 
 class _Accumulates(Exception):
@@ -136,9 +151,21 @@ class _Accumulates(Exception):
         self.lists = lists
 
 
-def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accumulators):
+class _Prints(Exception):
+    """The loop body records prints/asserts (raised after the first trace, to trace again)."""
+
+    def __init__(self, effects):
+        self.effects = effects
+
+
+def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan):
+    accumulators, effect_spec = plan.accumulators, plan.effects or []
     box = [0]
-    buffers = [None] * len(accumulators)
+    n_acc = len(accumulators)
+    # Buffers: one per appended list, then one per traced item of each effect, then the
+    # bool row "this iteration ran" when there are effects.
+    buffers = [None] * (n_acc + sum(isinstance(i, AbstractArray) for e in effect_spec for i in e[2]))
+    buffers += [None] if effect_spec else []
 
     def get2():
         return (box[0], *buffers) + tuple(get_state())
@@ -156,14 +183,24 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accu
 
     def body2():
         k = box[0]
-        body(_item(iterable, k))
+        with collecting_effects() as recorded:
+            body(_item(iterable, k))
         for j, (lst, _aval) in enumerate(accumulators):
             buffers[j][k] = lst.pop()  # the row this iteration appended
+        if effect_spec:
+            _buffer_effects(recorded, effect_spec, buffers, n_acc, k)
+        elif recorded:
+            raise EffectsInLoop(recorded)
         box[0] = k + 1
 
     for j, (_lst, aval) in enumerate(accumulators):
         buffers[j] = np.zeros((n,) + aval.shape, aval.dtype)
-    names2 = ("<loop index>",) + ("<appended list>",) * len(buffers) + tuple(names)
+    if effect_spec:
+        avals = [i for e in effect_spec for i in e[2] if isinstance(i, AbstractArray)]
+        for j, aval in enumerate(avals):
+            buffers[n_acc + j] = np.zeros((n,) + aval.shape, aval.dtype)
+        buffers[-1] = np.zeros(n, bool)
+    names2 = ("<loop index>",) + ("<buffer>",) * len(buffers) + tuple(names)
     init = trace_numpy_arrays(get2, set2)
     try:
         with mutation_log() as log, append_log() as appends:
@@ -171,7 +208,7 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accu
                 found = discover_loop(test2, body2, get2, set2, names2, init)
             else:
                 found = _discover_or_accumulate(test2, body2, get2, set2, names2, init, n, appends)
-    except (errors.TracerConversionError, errors.UnsupportedError):
+    except (errors.TracerConversionError, errors.UnsupportedError) as e:
         # The body needs the index as a Python value (a shape, a slice bound, range(i)).
         # Anything else that is unsupported fails again, with Python values, below.
         for _key, (t, before) in log.items():
@@ -179,6 +216,8 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accu
         for lst, length in appends.values():
             del lst[length:]
         set2(init)
+        if isinstance(e, EffectsInLoop) and isinstance(n, int) and not effect_spec:
+            raise _Prints(_effect_spec(e.effects)) from None
         if not isinstance(n, int):
             raise
         _warn_unrolled()
@@ -186,6 +225,48 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, accu
     stage_loop(test2, body2, get2, set2, names2, init, *found)
     for lst, buf in zip((a[0] for a in accumulators), buffers):
         lst.extend(buf[i] for i in range(n))
+    if effect_spec:
+        _record_loop_effects(effect_spec, buffers[n_acc:])
+
+
+def _effect_spec(recorded) -> list:
+    """The shape of a body's effects: per item its aval (traced) or ("static", value)."""
+    return [
+        (kind, extra, [i.aval if isinstance(i, Tracer) else ("static", i) for i in items])
+        for kind, items, extra in recorded
+    ]
+
+
+def _buffer_effects(recorded, spec, buffers, first, k) -> None:
+    """Write this iteration's traced effect values into row ``k`` of their buffers."""
+    if _effect_spec(recorded) != spec:
+        raise errors.UnsupportedError(
+            at_user_line("The prints/asserts of this loop body differ between traces.")
+        )
+    slot = first
+    for _kind, items, _extra in recorded:
+        for item in items:
+            if isinstance(item, Tracer):
+                buffers[slot][k] = item
+                slot += 1
+    buffers[-1][k] = True
+
+
+def _record_loop_effects(spec, buffers) -> None:
+    """One ``loop`` effect in the enclosing graph (see :mod:`jitflow.autograph.effects`)."""
+    *rows, ran = buffers
+    structure, slot = [], 0
+    for kind, extra, items in spec:
+        placed = []
+        for item in items:
+            if isinstance(item, AbstractArray):
+                placed.append(("row", slot))
+                slot += 1
+            else:
+                placed.append(item)
+        structure.append((kind, extra, placed))
+    if not record_effect(("loop", (True, ran, *rows), structure)):
+        raise EffectsInLoop([("print", (), {})])
 
 
 def _discover_or_accumulate(test2, body2, get2, set2, names2, init, n, appends):

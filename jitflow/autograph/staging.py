@@ -310,8 +310,8 @@ def discover_loop(test, body, get_state, set_state, names, init):
             "discover", run, set_state, get_state, init,
             inputs=[avals[i] for i in order], bind_inputs=bind_inputs,
         )
-        if region.effects:  # a print/assert per iteration: not staged (see iteration.py)
-            raise _effect_in_region(region.effects[0][0])
+        if region.effects:  # a print/assert per iteration (iteration.py buffers them)
+            raise EffectsInLoop(region.effects)
         inputs = dict(zip(order, region.graph.inputs))
         changed, promoted = {}, False
         for i, name in enumerate(names):
@@ -446,6 +446,14 @@ def staged_assert(cond, msg_fn):
     where = f"assertion failed at {src.describe()}" if src else "assertion failed"
     if not record_effect(("assert", items, where)):
         raise _effect_in_region("assert")
+
+
+class EffectsInLoop(errors.UnsupportedError):
+    """A loop body prints or asserts traced values (``effects`` as the body recorded them)."""
+
+    def __init__(self, effects):
+        super().__init__(str(_effect_in_region(effects[0][0])))
+        self.effects = effects
 
 
 def _effect_in_region(what: str):

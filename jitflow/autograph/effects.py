@@ -1,0 +1,37 @@
+"""Running recorded prints and asserts of traced values when the compiled call returns.
+
+An effect is ``(kind, values, extra)`` with ``values[0]`` the condition under which it runs
+(False when it sat in a branch that did not run):
+
+* ``"print"``: ``print(*values[1:], **extra)``;
+* ``"assert"``: raise ``AssertionError`` unless ``values[1]``; ``extra`` says where;
+* ``"loop"``: the effects of a staged ``for`` body, buffered per iteration: ``values[1]``
+  says which iterations ran, the rest are buffers with one row per iteration, and
+  ``extra`` lists the body's effects as ``(kind, extra, items)``, each item
+  ``("row", buffer index)`` or ``("static", value)``. Rows run in iteration order, the
+  body's effects in program order inside each.
+"""
+
+from __future__ import annotations
+
+
+def run(kind: str, values, extra) -> None:
+    when, *values = values
+    if not when:
+        return
+    if kind == "print":
+        print(*values, **extra)
+    elif kind == "assert":
+        if not values[0]:
+            message = "".join(str(v) for v in values[1:])
+            raise AssertionError(f"{extra}: {message}" if message else extra)
+    elif kind == "loop":
+        ran, *buffers = values
+        for j, ran_j in enumerate(ran):
+            if not ran_j:
+                continue
+            for sub_kind, sub_extra, items in extra:
+                row = [buffers[x][j] if how == "row" else x for how, x in items]
+                run(sub_kind, row, sub_extra)
+    else:
+        raise ValueError(f"unknown effect {kind!r}")
