@@ -1,0 +1,171 @@
+"""AutoGraph: what staged loops and branches collect besides variables — lists appended in
+a staged ``for``, and prints/asserts of traced values — each case compared with the same
+function run by plain Python/NumPy (output text included)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import jitflow
+from oracle import assert_matches
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=6)  # mixed signs
+POS = np.abs(X) + 0.5  # all positive
+NEG = -POS  # all negative
+M = RNG.normal(size=(4, 3))
+
+
+def staged(fn, *args):
+    """The IR of ``fn`` traced with ``args`` (the decorated function is fresh)."""
+    return jitflow.function(fn).trace(*args).ir
+
+
+def appends_rows(m):
+    res = []
+    acc = np.zeros(m.shape[1])
+    for row in m:
+        acc = acc + row
+        res.append(acc * 1.0)
+    return np.stack(res), len(res)
+
+
+def appends_two_lists(x):
+    a, b = [], []
+    for i in range(4):
+        a.append(x * i)
+        b.append(x.sum() + i)
+    return np.stack(a), np.stack(b)
+
+
+@pytest.mark.parametrize("fn,args", [(appends_rows, (M,)), (appends_two_lists, (X,))])
+def test_list_append_becomes_a_carried_array(fn, args):
+    assert_matches(fn, *args)
+    assert staged(fn, *args).count("= while") == 1  # one staged loop, not unrolled
+
+
+def appends_with_traced_count(x, n):
+    out = []
+    for i in range(n):
+        out.append(x * i)
+    return out[0]
+
+
+def test_list_append_with_traced_trip_count_is_refused():
+    with pytest.raises(jitflow.UnsupportedError, match="Preallocate an array"):
+        jitflow.function(appends_with_traced_count)(X, np.int64(3))
+
+
+# -- print and assert inside staged branches -------------------------------------------------
+
+
+def prints_in_branches(x):
+    if x.sum() > 0:
+        print("positive", x)
+        y = x * 2
+    else:
+        print("negative", x.sum())
+        y = -x
+    if x[0] > 0:
+        if x[1] > 0:
+            print("first two positive", x[:2])
+    return y
+
+
+@pytest.mark.parametrize("x", [POS, NEG, X])
+def test_print_in_staged_branches_prints_what_python_prints(x, capsys):
+    expected = prints_in_branches(x.copy())
+    want = capsys.readouterr().out
+    actual = jitflow.function(prints_in_branches)(x.copy())
+    got = capsys.readouterr().out
+    np.testing.assert_allclose(actual, expected)
+    assert got == want
+
+
+def asserts_in_branch(x):
+    if x[0] < 0:
+        assert x.sum() > -100, "too negative"
+    return x * 1.0
+
+
+def test_assert_in_staged_branch_checks_at_run_time():
+    f = jitflow.function(asserts_in_branch)
+    np.testing.assert_allclose(f(NEG), asserts_in_branch(NEG))
+    with pytest.raises(AssertionError, match="too negative"):
+        f(np.full(NEG.shape, -200.0))
+    assert f.trace_count == 1
+
+
+def prints_in_while(x):
+    i = 0
+    while x[i] > 0:
+        print(i)
+        i += 1
+    return i
+
+
+def test_print_in_staged_while_is_refused():
+    with pytest.raises(jitflow.UnsupportedError, match="inside a loop"):
+        jitflow.function(prints_in_while)(np.array([1.0, 1.0, -1.0]))
+
+
+# -- print and assert inside staged for loops (buffered per iteration) ----------------------
+
+
+def prints_in_for(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total = total + x[i]
+        print("step", i, "total", total)
+        if x[i] < 0:
+            print("  negative at", i)
+    return total
+
+
+def prints_until_break(x):
+    for i in range(x.shape[0]):
+        if x[i] > 1.0:
+            break
+        print(i, x[i])
+    return x
+
+
+def prints_in_nested_for(m):
+    for row in m:
+        for v in row:
+            print(v)
+    return m.sum()
+
+
+@pytest.mark.parametrize("fn,arg", [(prints_in_for, X), (prints_until_break, X),
+                                    (prints_in_nested_for, M)])
+def test_print_in_staged_for_prints_what_python_prints(fn, arg, capsys):
+    expected = fn(arg.copy())
+    want = capsys.readouterr().out
+    f = jitflow.function(fn)
+    actual = f(arg.copy())
+    got = capsys.readouterr().out
+    np.testing.assert_allclose(actual, expected)
+    assert got == want
+    assert "= while" in f.trace(arg).ir  # buffered, not unrolled
+
+
+def asserts_in_for(x):
+    total = 0.0
+    for i in range(x.shape[0]):
+        total = total + x[i]
+        print("total", total)
+        assert total < 10, "overflow"
+    return total
+
+
+def test_assert_in_staged_for_stops_where_python_stops(capsys):
+    x = np.array([4.0, 5.0, 6.0, 1.0])
+    with pytest.raises(AssertionError) as expected:
+        asserts_in_for(x)
+    want = capsys.readouterr().out
+    with pytest.raises(AssertionError, match="overflow"):
+        jitflow.function(asserts_in_for)(x)
+    assert capsys.readouterr().out == want
+    assert "overflow" in str(expected.value)
