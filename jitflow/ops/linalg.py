@@ -26,9 +26,9 @@ from jitflow import errors
 from jitflow.ops import elementwise as ew
 from jitflow.ops import mlir
 from jitflow.ops import shape as sh
+from jitflow.ops.ufuncs import write_out_exact
 from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.ops.reductions import no_out
-from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import bind
 from jitflow.tracer.ir import Value, primitive
@@ -161,7 +161,7 @@ def matmul(x1, x2, /, out=None, *, casting="same_kind", order="K", dtype=None, s
     r = _matmul(a, b)
     if out is None:
         return wrap(r)
-    return _write_out("matmul", out, r, casting)
+    return write_out_exact("matmul", out, r, casting)
 
 
 def _matmul(a: Value, b: Value) -> Value:
@@ -185,34 +185,6 @@ def _matmul(a: Value, b: Value) -> Value:
     rows = () if a_vec else r.shape[-2:-1]
     cols = () if b_vec else r.shape[-1:]
     return sh.reshape(r, r.shape[:-2] + rows + cols)
-
-
-def _write_out(name: str, out, r: Value, casting: str):
-    """``out=`` (and ``a @= b``): cast as NumPy would and rebind the traced target."""
-    target = out[0] if isinstance(out, tuple) and len(out) == 1 else out
-    if not isinstance(target, Tracer):
-        raise errors.UnsupportedError(
-            at_user_line(
-                f"np.{name}(out=...) needs the output to be a traced array, not a "
-                f"{type(target).__name__}. Assign the result instead."
-            )
-        )
-    if target.shape != r.shape:
-        raise errors.ShapeError(
-            at_user_line(
-                f"np.{name}: the result has shape {r.shape} but out= has shape "
-                f"{target.shape} (NumPy refuses this too)."
-            )
-        )
-    if not np.can_cast(r.dtype, target.dtype, casting=casting):
-        raise errors.DTypeError(
-            at_user_line(
-                f"Cannot cast np.{name} output from {r.dtype} to {target.dtype} with "
-                f"casting rule '{casting}'. Use astype, or write to an array of dtype {r.dtype}."
-            )
-        )
-    target.assign(ew.convert(r, target.dtype))
-    return target
 
 
 @implements(np.dot)

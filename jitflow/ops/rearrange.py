@@ -18,6 +18,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from jitflow import errors
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
+from jitflow.ops.ufuncs import write_out_exact
 from jitflow.ops import views
 from jitflow.ops.constants import constant, wrap
 from jitflow.ops.indexing import static_cast
@@ -56,19 +57,7 @@ def _join(ts, axis, dtype, casting, out):
     result = sh.concatenate([ew.convert(t.value, dtype) for t in ts], axis)
     if out is None:
         return wrap(result)
-    if not isinstance(out, Tracer) or out.shape != result.shape:
-        raise errors.UnsupportedError(
-            at_user_line("out= must be a traced array of the result's shape")
-        )
-    if not np.can_cast(dtype, out.dtype, casting):
-        raise errors.DTypeError(
-            at_user_line(
-                f"Cannot cast array data from {dtype!r} to {out.dtype!r} according to the "
-                f"rule {casting!r}"
-            )
-        )
-    out.assign(ew.convert(result, out.dtype))
-    return out
+    return write_out_exact("concatenate", out, result, casting)
 
 
 @implements(np.concatenate)

@@ -280,5 +280,34 @@ def write_out(name: str, target, r: Value, mask: Value | None, casting: str):
     return target
 
 
+def write_out_exact(name: str, out, r: Value, casting: str):
+    """``out=`` for functions whose output must have the result's exact shape (matmul,
+    ``a @= b``, concatenate): cast as NumPy would and rebind the traced target."""
+    target = out[0] if isinstance(out, tuple) and len(out) == 1 else out
+    if not isinstance(target, Tracer):
+        raise errors.UnsupportedError(
+            at_user_line(
+                f"np.{name}(out=...) needs the output to be a traced array, not a "
+                f"{type(target).__name__}. Assign the result instead."
+            )
+        )
+    if target.shape != r.shape:
+        raise errors.ShapeError(
+            at_user_line(
+                f"np.{name}: the result has shape {r.shape} but out= has shape "
+                f"{target.shape} (NumPy refuses this too)."
+            )
+        )
+    if not np.can_cast(r.dtype, target.dtype, casting=casting):
+        raise errors.DTypeError(
+            at_user_line(
+                f"Cannot cast np.{name} output from {r.dtype} to {target.dtype} with "
+                f"casting rule '{casting}'. Use astype, or write to an array of dtype {r.dtype}."
+            )
+        )
+    target.assign(ew.convert(r, target.dtype))
+    return target
+
+
 # The implementations register themselves when imported.
 from jitflow.ops import ufunc_arith, ufunc_functions, ufunc_math  # noqa: E402, F401
