@@ -149,8 +149,79 @@ class CacheInfo:
         return "\n".join(lines)
 
 
-class Function:
-    """A NumPy function compiled with XLA per input signature. See :func:`function`."""
+def _call_path():
+    """The cache-hit path, as a closure: ``(call, bind)``.
+
+    ``call`` is what ``f(...)`` runs. It is a plain function, not a method, so that the
+    per-call work is local-variable reads; ``bind`` fills in the :class:`Function` parts it
+    needs once they exist. When every argument is an ndarray, a Python float or a jax.Array
+    the call is: one type check per argument, JAX's C++ ``jax.jit`` dispatch, one
+    conversion of the result. Anything else goes to ``Function._call_general``.
+    """
+    jitted = general = failed = calls = None
+    fast = False
+    ndarray, array = np.ndarray, np.array
+    x64, swap = _X64, _SWAP_X64
+
+    def call(*args, **kwargs):
+        calls[0] += 1
+        if kwargs or not fast:
+            return general(args, kwargs)
+        jax_out = False
+        for a in args:
+            t = type(a)
+            if t is ndarray or t is float:
+                continue
+            if t is _ArrayImpl:
+                jax_out = True
+                continue
+            return general(args, kwargs)
+        if x64.value:  # the user enabled 64-bit types already: nothing to switch
+            try:
+                res = jitted(*args)
+            except Exception as e:
+                failed(e, None, args)
+        elif swap:
+            # 64-bit types for this call (NumPy semantics); switching the thread-local
+            # value costs ~0.15 µs, a context manager ~1 µs.
+            prev = x64.swap_local(True)
+            try:
+                res = jitted(*args)
+            except Exception as e:
+                failed(e, None, args)
+            finally:
+                x64.set_local(prev)
+        else:
+            return general(args, kwargs)
+        if type(res) is not dict:  # a bare array (see _Entry.bare)
+            if jax_out:
+                return res
+            out = array(res)
+            return out if out.ndim else out[()]
+        for entry, arrays in res.items():
+            return entry.finish(arrays, args, jax_out)
+
+    def bind(function: Function) -> None:
+        nonlocal jitted, general, failed, calls, fast
+        jitted, general, failed = function._jitted_flat, function._call_general, function._failed
+        calls, fast = function._calls, not function._static_names
+
+    return call, bind
+
+
+class Function(functools.partial):
+    """A NumPy function compiled with XLA per input signature. See :func:`function`.
+
+    A ``functools.partial`` of the closure from :func:`_call_path`: calling a partial is C
+    that lands straight in the closure, where a class's ``__call__`` would cost a bound
+    method and one more Python frame (~0.3 µs of a ~10 µs call).
+    """
+
+    def __new__(cls, fn: Callable, static_argnames=(), autograph: bool = True):
+        call, bind = _call_path()
+        self = super().__new__(cls, call)
+        self._bind = bind
+        return self
 
     def __init__(self, fn: Callable, static_argnames=(), autograph: bool = True):
         functools.update_wrapper(self, fn)
@@ -163,47 +234,15 @@ class Function:
         self._static_positions = frozenset(
             i for i, p in enumerate(params) if p.name in self._static_names
         )
-        self._fast = not self._static_names
         self._jitted = jax.jit(self._staged, static_argnums=0)
         self._jitted_flat = jax.jit(functools.partial(self._staged, None))
         self._entries: dict[Any, _Entry] = {}
-        self._calls = 0
+        self._calls = [0]  # calls so far, a cell the call path increments
         self._misses: list[Miss] = []
         self._warned = False
+        self._bind(self)
 
     # -- calling ------------------------------------------------------------------------
-
-    def __call__(self, *args, **kwargs):
-        self._calls += 1
-        if kwargs or not self._fast:
-            return self._call_general(args, kwargs)
-        jax_out = False
-        for a in args:
-            t = type(a)
-            if t is np.ndarray or t is float:
-                continue
-            if t is _ArrayImpl:
-                jax_out = True
-                continue
-            return self._call_general(args, kwargs)
-        # 64-bit types for this call (NumPy semantics), unless the user already enabled
-        # them; switching the thread-local value costs ~0.15 µs, a context manager ~1 µs.
-        switch = not _X64.value
-        if switch:
-            if not _SWAP_X64:
-                return self._call_general(args, kwargs)
-            prev = _X64.swap_local(True)
-        try:
-            res = self._jitted_flat(*args)
-        except Exception as e:
-            self._failed(e, None, args)
-        finally:
-            if switch:
-                _X64.set_local(prev)
-        if type(res) is not dict:  # a bare array (see _Entry.bare)
-            return res if jax_out else _to_numpy(res)
-        for entry, arrays in res.items():
-            return entry.finish(arrays, args, jax_out)
 
     def _call_general(self, args, kwargs):
         leaves, in_tree, spec, dyn, jax_out = self._split(args, kwargs)
@@ -388,7 +427,7 @@ class Function:
     def cache_info(self) -> CacheInfo:
         """Hits, misses, and why each miss happened."""
         misses = len(self._misses)
-        return CacheInfo(max(0, self._calls - misses), misses, tuple(self._misses))
+        return CacheInfo(max(0, self._calls[0] - misses), misses, tuple(self._misses))
 
     def trace(self, *args, **kwargs) -> Traced:
         """Trace (or fetch the cached trace) for these arguments; ``.ir`` prints it."""
@@ -418,7 +457,7 @@ class _BoundFunction:
         functools.update_wrapper(self, function.python_function)
 
     def __call__(self, *args, **kwargs):
-        self._function._calls += 1
+        self._function._calls[0] += 1
         return self._function._call_general((self._instance,) + args, kwargs)
 
     def trace(self, *args, **kwargs):
