@@ -1,0 +1,1 @@
+"""jitflow's benchmark suite: ``python -m benchmarks`` (see ``benchmarks/run.py``)."""
