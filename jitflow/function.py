@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
+import sys
 import warnings
 from typing import Any, Callable
 
@@ -44,7 +46,7 @@ from jitflow.signature import (
     leaf_names,
     signature,
 )
-from jitflow.tracer.source import user_traceback
+from jitflow.tracer.source import is_internal, user_traceback
 from jitflow.tracer.trace import DYNAMIC, TracedFunction, trace
 
 _ArrayImpl = type(jax.numpy.zeros(()))  # the concrete jax.Array class
@@ -112,6 +114,15 @@ class _Entry:
         if single and not writeback and not effects:
             return finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
         return finish
+
+
+def _user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a warning issued by jitflow's caller of ``warnings.warn``
+    name the user's line (the call), above jitflow's and JAX's frames."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and is_internal(os.path.abspath(frame.f_code.co_filename)):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _run_effect(effect, arrays) -> None:
@@ -397,7 +408,7 @@ class Function(functools.partial):
                 f"times; the last because {self._misses[-1].reason}. Every new shape, dtype "
                 "or static value (Python int, bool, str) traces and compiles again. Pass "
                 "varying numbers as NumPy scalars or arrays to avoid it.",
-                stacklevel=4,
+                stacklevel=_user_stacklevel(),
             )
 
     def _leaf_name(self, static, i) -> str:

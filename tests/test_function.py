@@ -228,3 +228,12 @@ def test_wrong_number_of_arguments():
 def test_non_callable_is_refused():
     with pytest.raises(jitflow.InvalidArgumentError, match="expects a function"):
         jitflow.function(3)
+
+
+def test_retrace_warning_names_the_callers_line():
+    f = jitflow.function(lambda x: x + 1)
+    with pytest.warns(UserWarning, match="traced 6 times; the last because x: f64") as record:
+        for n in range(1, 7):
+            f(np.ones(n))  # the line the warning names
+    assert [w.filename for w in record] == [__file__]
+    assert f.trace_count == 6

@@ -130,20 +130,39 @@ def _arg_reducer(kind: str):
             mlir.tensor_type(x_aval.update(dtype=itype)),
             ir.IntegerAttr.get(ir.IntegerType.get_signless(64), axis),
         )
-        inits = [
-            mlir.scalar_constant(identity(kind, vtype), vtype),
-            mlir.scalar_constant(np.iinfo(itype).max, itype),
-        ]
-        result_types = [mlir.tensor_type(out.update(dtype=vtype)), mlir.tensor_type(out)]
-        op = hlo.ReduceOp(result_types, [x, index], inits, [axis])
-        _body(op, [vtype, itype], _arg_body(kind, vtype, itype))
-        return [op.results[1]]
+        _, found = _first_best(x, x_aval, index, kind, vtype, itype, out, axis)
+        if vtype.kind != "f":
+            return [found]
+        # NaN wins, the first NaN: a second, boolean pass finds it. One reducer that also
+        # ordered NaNs measured 2.5x slower (XLA:CPU stops vectorizing the reduction).
+        nan_type = x_aval.update(dtype=np.dtype(bool))
+        is_nan = hlo.compare(
+            x, x, hlo.ComparisonDirectionAttr.get("NE"),
+            compare_type=hlo.ComparisonTypeAttr.get(_compare_type(vtype)),
+        )
+        any_nan, first_nan = _first_best(
+            is_nan, nan_type, index, "max", np.dtype(bool), itype, out, axis
+        )
+        return [hlo.select(any_nan, first_nan, found)]
 
     return primitive(name, abstract_eval, lower, differentiable=False)
 
 
+def _first_best(x, x_aval, index, kind, vtype, itype, out, axis):
+    """(best value, index of its first occurrence) along ``axis``, NaNs not ordered."""
+    inits = [
+        mlir.scalar_constant(identity(kind, vtype), vtype),
+        mlir.scalar_constant(np.iinfo(itype).max, itype),
+    ]
+    result_types = [mlir.tensor_type(out.update(dtype=vtype)), mlir.tensor_type(out)]
+    op = hlo.ReduceOp(result_types, [x, index], inits, [axis])
+    _body(op, [vtype, itype], _arg_body(kind, vtype, itype))
+    return op.results[0], op.results[1]
+
+
 def _arg_body(kind: str, vtype: np.dtype, itype: np.dtype):
-    """The region choosing between (value, index) pairs as np.argmax/np.argmin do."""
+    """The region choosing between (value, index) pairs: the better value, on a tie the
+    lower index (so the first occurrence wins, in whatever order XLA reduces)."""
     direction = "GT" if kind == "max" else "LT"
 
     def cmp(a, b, d, dtype):
@@ -155,11 +174,6 @@ def _arg_body(kind: str, vtype: np.dtype, itype: np.dtype):
     def emit(xv, xi, yv, yi):
         better = cmp(xv, yv, direction, vtype)
         same = cmp(xv, yv, "EQ", vtype)
-        if vtype.kind == "f":
-            # NaN wins over numbers; two NaNs count as equal (then the lower index wins).
-            x_nan, y_nan = cmp(xv, xv, "NE", vtype), cmp(yv, yv, "NE", vtype)
-            better = hlo.or_(better, hlo.and_(x_nan, hlo.not_(y_nan)))
-            same = hlo.or_(same, hlo.and_(x_nan, y_nan))
         pick_x = hlo.or_(better, hlo.and_(same, cmp(xi, yi, "LT", itype)))
         return [hlo.select(pick_x, xv, yv), hlo.select(pick_x, xi, yi)]
 
