@@ -41,8 +41,34 @@ def parse_args(argv=None):
     return opts
 
 
+def steady_malloc() -> bool:
+    """Fix glibc's malloc thresholds for the run (Linux only).
+
+    By default glibc moves its mmap threshold as large blocks are freed and returns freed
+    heap memory to the OS past a trim threshold, so whether a tool's large outputs and
+    temporaries reuse memory or page-fault fresh memory on every call depends on what ran
+    before: the same cell measured 2 ms in one run and 10 ms in the next. Fixed thresholds
+    (blocks up to 32 MB from the heap, no trimming) make that the same for every tool.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        m_trim_threshold, m_mmap_threshold = -1, -3
+        return bool(libc.mallopt(m_mmap_threshold, 32 << 20)) and bool(
+            libc.mallopt(m_trim_threshold, 1 << 30)
+        )
+    except (OSError, AttributeError):
+        return False
+
+
 def main(argv=None):
     opts = parse_args(argv)
+    opts.steady_malloc = steady_malloc()
     threads = str(opts.blas_threads)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = threads

@@ -142,14 +142,14 @@ def plot(results: dict, path: pathlib.Path) -> None:
     width = 0.8 / len(COMPARED)
     for ax, dtype in zip(axes[:, 0], dtypes):
         keys = [k for k in sp if k[3] == dtype]
-        labels = [f"{k[1]}\n{k[2]}" for k in keys]
+        labels = [f"{k[1]} ({k[2]})" for k in keys]
         for j, p in enumerate(COMPARED):
             xs = [i + (j - (len(COMPARED) - 1) / 2) * width for i in range(len(keys))]
             ys = [sp[k].get(p, float("nan")) for k in keys]
             ax.bar(xs, ys, width, label=p)
         ax.axhline(1.0, color="black", linewidth=0.8)
         ax.set_yscale("log")
-        ax.set_xticks(range(len(keys)), labels, fontsize=8)
+        ax.set_xticks(range(len(keys)), labels, fontsize=8, rotation=30, ha="right")
         ax.set_ylabel("speedup over NumPy (log)")
         ax.set_title(f"{dtype}, NumPy in/out; {results['machine']['device'].upper()}")
         ax.grid(axis="y", which="both", alpha=0.3)

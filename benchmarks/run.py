@@ -52,8 +52,23 @@ def machine_facts(device: str, blas_threads: int) -> dict:
     }
 
 
+def aligned_copy(a: np.ndarray, alignment: int = 64) -> np.ndarray:
+    """A copy of ``a`` whose data starts on an ``alignment``-byte boundary.
+
+    XLA's CPU client (jitflow, jax.jit) reads 64-byte-aligned NumPy buffers in place and
+    copies others; NumPy gives no such promise, so a plain copy made the same cell differ by
+    the cost of an input copy from one tool (or run) to the next. Every tool gets aligned
+    inputs; ``benchmarks/dispatch.py`` measures what unaligned ones cost.
+    """
+    raw = np.empty(a.nbytes + alignment, np.uint8)
+    start = -raw.ctypes.data % alignment
+    out = raw[start : start + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    return out
+
+
 def _copy_args(args: tuple) -> tuple:
-    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    return tuple(aligned_copy(a) if isinstance(a, np.ndarray) else a for a in args)
 
 
 def as_tuple(out) -> tuple:
@@ -192,7 +207,8 @@ def run(opts) -> pathlib.Path:
     results = {
         "machine": machine_facts(opts.device, opts.blas_threads),
         "versions": {p.name: p.version() for p in peers},
-        "options": {"quick": opts.quick, "sizes": opts.sizes, "dtypes": opts.dtypes},
+        "options": {"quick": opts.quick, "sizes": opts.sizes, "dtypes": opts.dtypes,
+                    "steady_malloc": getattr(opts, "steady_malloc", False)},
         "cells": cells,
     }
     out = pathlib.Path(opts.out)

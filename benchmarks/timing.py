@@ -40,8 +40,23 @@ QUICK = Budget(repeats=3, min_repeats=2, loop_s=0.01, cell_s=0.5)
 FULL = Budget()
 
 
+SETTLE_S = 0.2
+
+
+def settle() -> None:
+    """Let the previous tool's worker threads go idle before timing the next one.
+
+    OpenBLAS (NumPy), Eigen (XLA, TensorFlow) and numba's pools spin-wait for a while after
+    their last task; a tool timed right after another one ran on spinning cores. Measured:
+    jitflow's covariance (20000x128) timed right after NumPy's took 23 ms in a suite run
+    and 14.7 ms alone; jax.jit, timed third, 13 ms.
+    """
+    time.sleep(SETTLE_S)
+
+
 def per_call(call: Callable[[], object], budget: Budget) -> Timing:
     """Steady-state time of ``call`` (already warmed up by the caller)."""
+    settle()
     start = time.perf_counter()
     call()
     one = max(time.perf_counter() - start, 1e-7)
