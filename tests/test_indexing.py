@@ -231,3 +231,23 @@ def test_assignment_errors():
         np.broadcast_to(a, (2, 7))[0, 0] = 1
 
     _raises(errors.ReadOnlyError, read_only, A1, match="read-only")
+
+
+def test_large_slice_write_is_one_select_small_one_an_update():
+    # u[1:-1, 1:-1] = f(u) covers most of u: pad + select, one fused pass (an in-place
+    # update would first copy every slice of u it reads); a small slice stays in place.
+    def stencil(u):
+        u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+        return u
+
+    def corner(u):
+        u[:2, :2] = u[:2, :2] * 2.0
+        return u
+
+    u = np.arange(100.0).reshape(10, 10)  # interior: 64 of 100 elements
+    for fn, op in ((stencil, "select"), (corner, "dynamic_update_slice")):
+        f = jitflow.function(fn)
+        np.testing.assert_array_equal(f(u.copy()), fn(u.copy()))
+        ir = f.trace(u).ir
+        assert op in ir
+        assert ("dynamic_update_slice" in ir) == (op == "dynamic_update_slice")

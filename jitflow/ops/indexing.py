@@ -15,6 +15,7 @@ clamps it so the slice stays inside the array. Integer arrays and static boolean
 from __future__ import annotations
 
 import dataclasses
+import math
 import operator
 
 import numpy as np
@@ -255,9 +256,13 @@ def put_slice(base: Value, new: Value, starts, strides, counts) -> Value:
         return new
     if 0 in counts:
         return base
-    if set(strides) <= {1}:
+    if set(strides) <= {1} and 2 * math.prod(new.shape) < math.prod(base.shape):
         return sh.dynamic_update_slice(base, new, [constant(np.int64(s)) for s in starts])
-    # Strided: spread `new` over the base's shape with interior padding, then select.
+    # Strided, or most of the array: spread `new` over the base's shape (padding, interior
+    # padding for steps), then select. For a large slice this is one fused pass that reads
+    # `base` and writes a new buffer; an in-place dynamic_update_slice of a value computed
+    # from `base` (a stencil's `u[1:-1, 1:-1] = f(u)`) first copies every slice of `base`
+    # it reads: 3x slower for a 512x512 stencil. A small slice stays an in-place update.
     high = [n - (s + (c - 1) * st + 1) for n, s, st, c in zip(base.shape, starts, strides, counts)]
     interior = [st - 1 for st in strides]
     zero = constant(np.zeros((), base.dtype))
