@@ -21,9 +21,10 @@ import numpy as np
 from benchmarks.workload import Workload, register
 
 # -- kmeans --------------------------------------------------------------------------------
-# np.add.at(sums, labels, x) / np.bincount(labels) would be the other natural way to get the
-# per-cluster sums and counts; jitflow does not support them on traced arrays (yet), and the
-# one-hot matmul is as natural and runs everywhere.
+# The per-cluster sums use a one-hot matmul, which every tool runs. jitflow also runs
+# np.add.at(sums, labels, x) when ``sums`` is made from a traced array
+# (np.zeros_like(x, shape=(k, d))), but not into an array made by np.zeros, which is the
+# usual NumPy spelling.
 
 
 def standardize(data):

@@ -142,9 +142,19 @@ def gather_index(x: Value, entries) -> Value:
     return out
 
 
-def scatter_index(x: Value, entries, value) -> Value:
-    """The new value of ``x`` after ``x[index] = value`` with advanced entries."""
+def scatter_index(x: Value, entries, value, mode: str = "set") -> Value:
+    """The new value of ``x`` after ``x[index] = value`` with advanced entries; with
+    ``mode`` "add", "mul", "max" or "min", after ``np.add.at(x, index, value)`` and the
+    like, where every repeated index combines (nothing is overwritten)."""
     if any(e[0] == "mask" and isinstance(e[1], Value) for e in entries):
+        if mode != "set":
+            raise errors.UnsupportedError(
+                at_user_line(
+                    "ufunc.at with a traced boolean mask is not supported (the number of "
+                    "selected elements depends on the data). Write it as "
+                    "x = np.where(mask, x + value, x)."
+                )
+            )
         return _set_where(x, entries, value)
     plan = _plan(_expand_static_masks(entries, x.shape), x.shape)
     y = plan.basic.get(x)
@@ -156,8 +166,8 @@ def scatter_index(x: Value, entries, value) -> Value:
     else:
         updates = assignment_value(value, x.dtype, plan.batch + tuple(kept))
         updates = sh.transpose(updates, np.argsort(_front(len(gathered), first, nb)))
-    idx = _last_wins(plan, y.shape)
-    return plan.basic.put(x, sh.scatter(y, idx, updates, plan.axes, "set"))
+    idx = _last_wins(plan, y.shape) if mode == "set" else plan.idx
+    return plan.basic.put(x, sh.scatter(y, idx, updates, plan.axes, mode))
 
 
 def _last_wins(plan: _Plan, shape) -> Value:

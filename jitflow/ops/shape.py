@@ -205,7 +205,10 @@ def _gather_lower(ctx, x, idx, *, offset_dims, collapsed_slice_dims, start_index
 
 gather_p = primitive("gather", _gather_eval, _gather_lower)
 
-_SCATTER_COMBINE = {"set": lambda old, new: new, "add": hlo.add, "max": hlo.maximum}
+_SCATTER_COMBINE = {
+    "set": lambda old, new: new, "add": hlo.add, "mul": hlo.multiply,
+    "max": hlo.maximum, "min": hlo.minimum,
+}
 
 
 def _scatter_eval(x, idx, updates, *, update_window_dims, inserted_window_dims,
@@ -329,8 +332,8 @@ def gather(x: Value, idx: Value, axes) -> Value:
 
 def scatter(x: Value, idx: Value, updates: Value, axes, mode: str = "set") -> Value:
     """The inverse of :func:`gather`: write ``updates`` (shaped like ``gather``'s result)
-    into ``x`` at ``idx`` over ``axes``; ``mode`` "set", "add" or "max" combines with the
-    old value. Duplicate indices with mode "set" leave an unspecified winner."""
+    into ``x`` at ``idx`` over ``axes``; ``mode`` "set", "add", "mul", "max" or "min"
+    combines with the old value. Duplicate indices with mode "set" leave an unspecified winner."""
     axes = tuple(axes)
     batch = idx.ndim - 1
     first = min(axes) if axes else 0
