@@ -34,7 +34,9 @@ import numpy as np
 from jitflow import autograph, errors
 from jitflow.autograph import effects as run_time_effects
 from jitflow.lowering.export import make_exported
+from jitflow.lowering.host_call import Program, call_program
 from jitflow.lowering.module import lower_graph, module_text
+from jitflow.ops.host import SINKS, host_record_p
 from jitflow.tracer.avals import AbstractArray, check_dtype
 from jitflow.signature import (
     Static,
@@ -114,6 +116,14 @@ class _Entry:
         if single and not writeback and not effects:
             return finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
         return finish
+
+
+def _has_host_records(graph) -> bool:
+    """Whether ``graph`` (or a region in it) sends values to the host while it runs."""
+    return any(
+        op.prim is host_record_p or any(_has_host_records(r) for r in op.regions)
+        for op in graph.ops
+    )
 
 
 def _user_stacklevel() -> int:
@@ -282,6 +292,8 @@ class Function(functools.partial):
     def _failed(self, e: Exception, static, dyn):
         """Re-raise a failed call: jitflow errors without JAX's frames, JAX's argument
         errors in jitflow's words."""
+        for rows in SINKS.values():
+            rows.clear()  # rows a failed call sent to the host are never replayed
         if isinstance(e, errors.JitflowError):
             # JAX notes that it filtered its frames; jitflow filters them all itself.
             notes = getattr(e, "__notes__", None)
@@ -335,7 +347,10 @@ class Function(functools.partial):
             for d in dyn
         )
         entry = self._entry(in_tree, spec, avals)
-        outs = entry.exported.call(*dyn)
+        if isinstance(entry.exported, Program):
+            outs = call_program(entry.exported, *dyn)
+        else:
+            outs = entry.exported.call(*dyn)
         if entry.bare:
             return outs[0]  # one array, nothing else to do: the fastest result to unpack
         # The entry rides as the dict's key: static structure, returned without a copy.
@@ -362,8 +377,12 @@ class Function(functools.partial):
             fn = autograph.convert(fn)  # cached per function by the converter
         traced = trace(fn, in_tree, spec_values, list(avals), dyn_names, self.__name__)
         module = lower_graph(traced.graph)
-        out_avals = [v.aval for v in traced.graph.outputs]
-        exported = make_exported(self.__name__, module, avals, out_avals)
+        if _has_host_records(traced.graph):
+            # Host callbacks cannot ride in an Exported: JAX lowers this one itself.
+            exported = Program(traced.graph)
+        else:
+            out_avals = [v.aval for v in traced.graph.outputs]
+            exported = make_exported(self.__name__, module, avals, out_avals)
         entry = _Entry(traced, module, exported)
         self._entries[key] = entry
         self._misses.append(Miss(len(self._misses) + 1, reason))

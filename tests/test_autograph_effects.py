@@ -97,17 +97,85 @@ def test_assert_in_staged_branch_checks_at_run_time():
     assert f.trace_count == 1
 
 
+# -- print and assert inside staged while loops (sent to the host per iteration) -------------
+
+
 def prints_in_while(x):
+    print("before", x[0])
     i = 0
     while x[i] > 0:
-        print(i)
+        print(i, x[i])
+        if x[i] > 1.5:
+            print("  big at", i)
+        i += 1
+    print("after", i)
+    return i
+
+
+def newton_prints(x):
+    y = x
+    while np.abs(y * y - x).max() > 1e-10:
+        y = 0.5 * (y + x / y)
+        print("y", y)
+    return y
+
+
+def prints_in_nested_while(x, n):
+    for j in range(n):  # a staged for around a while: one row per inner iteration
+        k = 0
+        while k < x[j]:
+            print("j", j, "k", k)
+            k += 1
+    return x * 2
+
+
+def prints_with_traced_trip_count(x, m):
+    total = 0.0
+    for i in range(m):  # m is traced: a while, so the host takes the rows
+        total = total + x[i]
+        print("i", i, total)
+    return total
+
+
+@pytest.mark.parametrize("fn,args", [
+    (prints_in_while, (np.array([1.0, 2.0, -1.0]),)),
+    (prints_in_while, (np.array([-1.0, 2.0]),)),  # the loop never runs
+    (newton_prints, (np.array([2.0, 9.0]),)),
+    (prints_in_nested_while, (np.array([2, 0, 3]), 3)),
+    (prints_with_traced_trip_count, (np.array([1.0, 2.0, 3.0, 4.0]), np.int64(3))),
+])
+def test_print_in_staged_while_prints_what_python_prints(fn, args, capsys):
+    expected = fn(*args)
+    want = capsys.readouterr().out
+    f = jitflow.function(fn)
+    for _ in range(2):  # and again from the cache: the rows of one call stay in that call
+        actual = f(*args)
+        assert capsys.readouterr().out == want
+        np.testing.assert_allclose(actual, expected)
+    assert f.trace_count == 1
+    assert "host_record" in f.trace(*args).ir  # staged, not unrolled
+
+
+def asserts_in_while(x):
+    i = 0
+    while x[i] >= 0:  # a traced condition: a staged while, i carried by it
+        print("check", i)
+        assert x[i] < 3, "too big"
         i += 1
     return i
 
 
-def test_print_in_staged_while_is_refused():
-    with pytest.raises(jitflow.UnsupportedError, match="inside a loop"):
-        jitflow.function(prints_in_while)(np.array([1.0, 1.0, -1.0]))
+def test_assert_in_staged_while_stops_where_python_stops(capsys):
+    bad = np.array([0, 1, 5, 1, -1])
+    with pytest.raises(AssertionError):
+        asserts_in_while(bad)
+    want = capsys.readouterr().out
+    f = jitflow.function(asserts_in_while)
+    with pytest.raises(AssertionError, match="too big"):
+        f(bad)
+    assert capsys.readouterr().out == want
+    assert f(np.array([0, 1, 2, -1, 0])) == 3  # nothing left over from the failed call
+    assert capsys.readouterr().out == "check 0\ncheck 1\ncheck 2\n"
 
 
 # -- print and assert inside staged for loops (buffered per iteration) ----------------------

@@ -10,9 +10,14 @@ An effect is ``(kind, values, extra)`` with ``values[0]`` the condition under wh
   ``extra`` lists the body's effects as ``(kind, extra, items)``, each item
   ``("row", buffer index)`` or ``("static", value)``. Rows run in iteration order, the
   body's effects in program order inside each.
+* ``"host"``: the effects of a staged ``while`` body, sent to the host once per iteration
+  (:mod:`jitflow.autograph.while_effects`): ``values[1]`` is how many iterations ran;
+  ``extra`` is ``(sink, structure)``; that many rows are taken from the sink.
 """
 
 from __future__ import annotations
+
+from jitflow.ops.host import SINKS
 
 
 def run(kind: str, values, extra) -> None:
@@ -33,5 +38,12 @@ def run(kind: str, values, extra) -> None:
             for sub_kind, sub_extra, items in extra:
                 row = [buffers[x][j] if how == "row" else x for how, x in items]
                 run(sub_kind, row, sub_extra)
+    elif kind == "host":
+        sink, structure = extra
+        sink_rows = SINKS[sink]
+        rows = [sink_rows.popleft() for _ in range(int(values[0]))]  # taken before a
+        for row in rows:  # failing assert can stop the replay
+            for sub_kind, sub_extra, items in structure:
+                run(sub_kind, [row[x] if how == "row" else x for how, x in items], sub_extra)
     else:
         raise ValueError(f"unknown effect {kind!r}")

@@ -218,6 +218,10 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
         set2(init)
         if isinstance(e, EffectsInLoop) and isinstance(n, int) and not effect_spec:
             raise _Prints(_effect_spec(e.effects)) from None
+        if isinstance(e, EffectsInLoop) and not accumulators:
+            # A traced trip count: no rows to buffer into, so the host takes them.
+            return _host_effects_for(iterable, n, extra_test, body, get_state, set_state,
+                                     names, e.effects)
         if not isinstance(n, int):
             raise
         _warn_unrolled()
@@ -227,6 +231,37 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
         lst.extend(buf[i] for i in range(n))
     if effect_spec:
         _record_loop_effects(effect_spec, buffers[n_acc:])
+
+
+def _host_effects_for(iterable, n, extra_test, body, get_state, set_state, names, effects):
+    """A staged ``for`` with a traced trip count whose body prints or asserts: a
+    ``while`` whose effects go to the host (:mod:`jitflow.autograph.while_effects`)."""
+    from jitflow.autograph import while_effects
+
+    while_effects.check_supported()
+    box = [np.int64(0)]
+
+    def get3():
+        return (box[0], *get_state())
+
+    def set3(vals):
+        box[0] = vals[0]
+        set_state(list(vals[1:]))
+
+    def test3():
+        c = box[0] < n
+        return c if extra_test is None else np.logical_and(c, extra_test())
+
+    def body3():
+        k = box[0]
+        body(_item(iterable, k))
+        box[0] = k + 1
+
+    init = trace_numpy_arrays(get3, set3)
+    set3(init)
+    while_effects.staged_while_with_effects(
+        test3, body3, get3, set3, ("<loop index>", *names), effects
+    )
 
 
 def _effect_spec(recorded) -> list:

@@ -278,7 +278,16 @@ def _apply(results, slots, new_state) -> None:
 
 def staged_while(cond0, test, body, get_state, set_state, names):
     init = trace_numpy_arrays(get_state, set_state)
-    found = discover_loop(test, body, get_state, set_state, names, init)
+    try:
+        found = discover_loop(test, body, get_state, set_state, names, init)
+    except EffectsInLoop as e:
+        # The body prints or asserts: its values go to the host once per iteration.
+        from jitflow.autograph import while_effects
+
+        while_effects.check_supported()
+        set_state(init)
+        while_effects.staged_while_with_effects(test, body, get_state, set_state, names, e.effects)
+        return
     stage_loop(test, body, get_state, set_state, names, init, *found)
 
 

@@ -1,0 +1,85 @@
+"""``print``/``assert`` of traced values inside a loop whose trip count is traced.
+
+A staged ``for`` over a static range buffers each iteration's printed values in arrays
+carried by the loop (:mod:`jitflow.autograph.iteration`). A ``while`` on a traced condition
+has no static trip count, so each iteration hands its values to Python instead, through a
+host callback (:mod:`jitflow.ops.host`) that appends them to a sink. The loop also counts
+its iterations; the ``"host"`` effect recorded after it holds that count, and when the
+call returns the effects runner takes exactly that many rows from the sink, in order, and
+runs the body's prints and asserts on each: the output is the plain Python program's,
+line for line, with everything else the function prints around it in order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from jitflow.autograph.staging import (
+    EffectsInLoop, discover_loop, stage_loop, trace_numpy_arrays,
+)
+from jitflow.ops import host
+from jitflow.ops.constants import to_value
+from jitflow.tracer.array import Tracer
+from jitflow.tracer.context import collecting_effects, record_effect
+from jitflow.tracer.source import at_user_line, user_frame
+from jitflow import errors
+
+
+def staged_while_with_effects(test, body, get_state, set_state, names, effects) -> None:
+    """Stage the loop with its effects sent to a host sink (see the module docstring)."""
+    src = user_frame()
+    sink = host.sink_for((src.filename, src.lineno) if src else ("<unknown>", 0))
+    count = [np.int64(0)]
+    spec: list = []
+
+    def get2():
+        return (count[0], *get_state())
+
+    def set2(values):
+        count[0] = values[0]
+        set_state(list(values[1:]))
+
+    def body2():
+        with collecting_effects() as recorded:
+            body()
+        spec[:] = [_structure(recorded)]
+        traced = [to_value(i) for _kind, items, _extra in recorded for i in items
+                  if isinstance(i, Tracer)]
+        host.host_record(traced, sink)
+        count[0] = count[0] + np.int64(1)
+
+    names2 = ("<iterations>", *names)
+    init = trace_numpy_arrays(get2, set2)
+    found = discover_loop(test, body2, get2, set2, names2, init)
+    stage_loop(test, body2, get2, set2, names2, init, *found)
+    if not record_effect(("host", (True, count[0]), (sink, spec[0]))):
+        raise EffectsInLoop(effects)
+
+
+def _structure(recorded) -> list:
+    """The body's effects as ``(kind, extra, items)``, each item ``("row", i)`` (the i-th
+    traced value of the row) or ``("static", value)``."""
+    structure, slot = [], 0
+    for kind, items, extra in recorded:
+        placed = []
+        for item in items:
+            if isinstance(item, Tracer):
+                placed.append(("row", slot))
+                slot += 1
+            else:
+                placed.append(("static", item))
+        structure.append((kind, extra, placed))
+    return structure
+
+
+def check_supported() -> None:
+    """Host callbacks come from JAX's lowering; refuse clearly where this JAX lacks it."""
+    try:
+        from jax._src.callback import emit_python_callback  # noqa: F401
+    except ImportError:
+        raise errors.UnsupportedError(
+            at_user_line(
+                "print/assert of traced values inside a while loop needs JAX's host "
+                "callbacks, which this JAX version does not offer. Move it after the loop."
+            )
+        ) from None

@@ -1,0 +1,84 @@
+"""``host_record``: hand values to Python while the compiled program runs.
+
+A ``print``/``assert`` of traced values inside a ``while`` loop on a traced condition needs
+each iteration's values, and the trip count is only known at run time, so they cannot be
+buffered in an array carried by the loop (as staged ``for`` loops do). ``host_record``
+passes them to a Python callback (XLA's host callback, the mechanism of
+``jax.debug.callback``) that appends them to a *sink*; when the call returns, the effects
+runner replays the sink in order (:mod:`jitflow.autograph.effects`).
+
+A host callback must be registered with the executable being compiled, so a program with
+``host_record`` is lowered inside JAX's own lowering (:mod:`jitflow.lowering.host_call`),
+which sets :data:`JAX_LOWERING` for the rule below. Lowered on its own (``f.lower()``), the
+op prints as a ``custom_call @jitflow.host_record`` placeholder.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextvars
+
+import numpy as np
+
+from jitflow import errors
+from jitflow.tracer.context import bind
+from jitflow.tracer.ir import primitive
+
+# The JAX LoweringRuleContext of the program being lowered through JAX, if any.
+JAX_LOWERING: contextvars.ContextVar = contextvars.ContextVar("jitflow_jax_lowering", default=None)
+
+# sink -> the rows recorded so far (each a tuple of NumPy arrays), oldest first.
+SINKS: dict[tuple, collections.deque] = {}
+
+
+def sink_for(key: tuple) -> tuple:
+    """The sink of a loop, keyed by where it is in the user's source (so the traces of one
+    loop, and every signature's, share it; runs are replayed in the order they happened)."""
+    SINKS.setdefault(key, collections.deque())
+    return key
+
+
+def _eval(*avals, sink: tuple, effect: bool):
+    return ()
+
+
+def _callback(sink: tuple):
+    rows = SINKS[sink]
+
+    def record(*arrays):
+        rows.append(tuple(np.array(a) for a in arrays))
+        return ()
+
+    return record
+
+
+def _lower(ctx, *operands, sink: tuple, effect: bool):
+    from jax.extend.mlir import ir
+    from jax.extend.mlir.dialects import stablehlo as hlo
+
+    jax_ctx = JAX_LOWERING.get()
+    if jax_ctx is None:  # printed on its own: a placeholder that names the op
+        hlo.CustomCallOp([], list(operands), ir.StringAttr.get("jitflow.host_record"),
+                         has_side_effect=ir.BoolAttr.get(True))
+        return []
+    import jax
+    from jax._src.callback import emit_python_callback  # the mechanism of jax.debug.callback
+
+    avals = [jax.core.ShapedArray(a.shape, a.dtype) for a in ctx.in_avals]
+    jax_ctx = jax_ctx.replace(avals_in=avals, avals_out=[])
+    emit_python_callback(
+        jax_ctx, _callback(sink), None, list(operands), avals, [],
+        has_side_effect=True, returns_token=False,
+    )
+    return []
+
+
+host_record_p = primitive("host_record", _eval, _lower, differentiable=False,
+                          multiple_results=True)
+
+
+def host_record(values, sink: tuple) -> None:
+    """Record ``values`` (IR values) into ``sink`` each time the op runs."""
+    if any(v.dtype.kind not in "biufc" for v in values):
+        raise errors.UnsupportedError("host_record: values must be numeric arrays")
+    bind(host_record_p, *values, sink=sink, effect=True)
