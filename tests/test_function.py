@@ -237,3 +237,24 @@ def test_retrace_warning_names_the_callers_line():
             f(np.ones(n))  # the line the warning names
     assert [w.filename for w in record] == [__file__]
     assert f.trace_count == 6
+
+
+def test_large_results_are_writable_and_own_their_memory():
+    # Results of 1 MiB and more reach NumPy without a copy (a view of XLA's buffer):
+    # they must still be writable and independent of the inputs, each other and later calls.
+    x = np.random.default_rng(0).random((512, 512))  # 2 MiB
+    f = jitflow.function(lambda x: (x, x * 2, x * 2, np.zeros((512, 512))))
+    outs = f(x)
+    for i, a in enumerate(outs):
+        assert a.flags.writeable and a.dtype == np.float64
+        assert not np.shares_memory(a, x)
+        assert not any(np.shares_memory(a, b) for b in outs[i + 1 :])
+    for a in outs:
+        a[...] = -1.0
+    again = f(x)
+    np.testing.assert_array_equal(again[0], x)
+    np.testing.assert_array_equal(again[1], x * 2)
+    np.testing.assert_array_equal(again[3], np.zeros((512, 512)))
+    view = again[1][:2]
+    del again
+    np.testing.assert_array_equal(view, x[:2] * 2)  # the buffer lives as long as a view
