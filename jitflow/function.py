@@ -330,8 +330,8 @@ class Function(functools.partial):
     def _failed(self, e: Exception, static, dyn):
         """Re-raise a failed call: jitflow errors without JAX's frames, JAX's argument
         errors in jitflow's words."""
-        for rows in SINKS.values():
-            rows.clear()  # rows a failed call sent to the host are never replayed
+        for sink in SINKS.values():
+            sink.clear()  # rows a failed call sent to the host are never replayed
         if isinstance(e, errors.JitflowError):
             # JAX notes that it filtered its frames; jitflow filters them all itself.
             notes = getattr(e, "__notes__", None)

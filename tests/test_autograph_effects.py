@@ -4,6 +4,8 @@ function run by plain Python/NumPy (output text included)."""
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -237,3 +239,24 @@ def test_assert_in_staged_for_stops_where_python_stops(capsys):
         jitflow.function(asserts_in_for)(x)
     assert capsys.readouterr().out == want
     assert "overflow" in str(expected.value)
+
+
+def test_while_printing_first_prints_as_the_program_runs(capsys):
+    # The loop's prints are the function's first effects: each row is printed by the host
+    # callback as it arrives (a loop that never ends still shows its output); a function
+    # that printed before the loop keeps them for the end of the call, to stay in order.
+    from jitflow.ops.host import SINKS
+
+    x = np.array([1.0, 2.0, -1.0])
+    for fn, live in ((newton_prints, True), (prints_in_while, False)):
+        arg = np.array([2.0, 9.0]) if fn is newton_prints else x
+        expected = fn(arg)
+        want = capsys.readouterr().out
+        f = jitflow.function(fn)
+        np.testing.assert_allclose(f(arg), expected)
+        assert capsys.readouterr().out == want
+        lines, first = inspect.getsourcelines(fn)
+        line = first + next(i for i, t in enumerate(lines) if t.strip().startswith("while"))
+        sink = SINKS[(__file__, line)]  # a loop's sink is keyed by its line
+        assert (sink.on_row is not None) == live
+        assert not sink.rows  # nothing left behind either way

@@ -110,7 +110,8 @@ def _recurrence_tf():
 
 register(Workload(
     name="recurrence", group="loops",
-    description="y[i] = tanh(a[i]*y[i-1] + x[i]), a sequential loop of scalar steps, n = 16 / 1k / 100k",
+    description="y[i] = tanh(a[i]*y[i-1] + x[i]), a sequential loop of scalar steps, "
+                "n = 16 / 1k / 100k",
     sizes={"test": 16, "small": 1_000, "large": 100_000},
     make_args=_recurrence_args,
     numpy=recurrence, jax=_recurrence_jax, numba=_recurrence_numba, tf=_recurrence_tf,

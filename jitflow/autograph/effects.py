@@ -12,7 +12,8 @@ An effect is ``(kind, values, extra)`` with ``values[0]`` the condition under wh
   body's effects in program order inside each.
 * ``"host"``: the effects of a staged ``while`` body, sent to the host once per iteration
   (:mod:`jitflow.autograph.while_effects`): ``values[1]`` is how many iterations ran;
-  ``extra`` is ``(sink, structure)``; that many rows are taken from the sink.
+  ``extra`` is ``(sink, structure)``; that many rows are taken from the sink, unless the
+  sink printed them while the program ran (then only a failed assert is raised).
 """
 
 from __future__ import annotations
@@ -40,10 +41,33 @@ def run(kind: str, values, extra) -> None:
                 run(sub_kind, row, sub_extra)
     elif kind == "host":
         sink, structure = extra
-        sink_rows = SINKS[sink]
-        rows = [sink_rows.popleft() for _ in range(int(values[0]))]  # taken before a
+        target = SINKS[sink]
+        if target.on_row is not None:  # printed while the program ran
+            failed, target.failed = target.failed, None
+            if failed is not None:
+                raise AssertionError(failed)
+            return
+        rows = [target.rows.popleft() for _ in range(int(values[0]))]  # taken before a
         for row in rows:  # failing assert can stop the replay
-            for sub_kind, sub_extra, items in structure:
-                run(sub_kind, [row[x] if how == "row" else x for how, x in items], sub_extra)
+            run_row(structure, row)
     else:
         raise ValueError(f"unknown effect {kind!r}")
+
+
+def run_row(structure, row) -> None:
+    """The effects of one loop iteration, from its row of values."""
+    for sub_kind, sub_extra, items in structure:
+        run(sub_kind, [row[x] if how == "row" else x for how, x in items], sub_extra)
+
+
+def row_printer(structure, sink):
+    """``on_row`` for a sink printed while the program runs: a failed assert is kept (and
+    mutes the rest of the call), to be raised when the call returns."""
+
+    def on_row(row):
+        try:
+            run_row(structure, row)
+        except AssertionError as e:
+            SINKS[sink].failed = str(e)
+
+    return on_row

@@ -164,7 +164,8 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
     n_acc = len(accumulators)
     # Buffers: one per appended list, then one per traced item of each effect, then the
     # bool row "this iteration ran" when there are effects.
-    buffers = [None] * (n_acc + sum(isinstance(i, AbstractArray) for e in effect_spec for i in e[2]))
+    n_items = sum(isinstance(i, AbstractArray) for e in effect_spec for i in e[2])
+    buffers = [None] * (n_acc + n_items)
     buffers += [None] if effect_spec else []
 
     def get2():

@@ -7,20 +7,24 @@ host callback (:mod:`jitflow.ops.host`) that appends them to a sink. The loop al
 its iterations; the ``"host"`` effect recorded after it holds that count, and when the
 call returns the effects runner takes exactly that many rows from the sink, in order, and
 runs the body's prints and asserts on each: the output is the plain Python program's,
-line for line, with everything else the function prints around it in order.
+line for line, with everything else the function prints around it in order. When the
+loop's effects are the function's first (and the loop is not inside a branch or another
+loop), rows are printed as they arrive instead, while the program runs; a failed assert
+then mutes the rest and is raised when the call returns.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from jitflow.autograph import effects as run_time
 from jitflow.autograph.staging import (
     EffectsInLoop, discover_loop, stage_loop, trace_numpy_arrays,
 )
 from jitflow.ops import host
 from jitflow.ops.constants import to_value
 from jitflow.tracer.array import Tracer
-from jitflow.tracer.context import collecting_effects, record_effect
+from jitflow.tracer.context import collecting_effects, first_top_level_effect, record_effect
 from jitflow.tracer.source import at_user_line, user_frame
 from jitflow import errors
 
@@ -52,6 +56,11 @@ def staged_while_with_effects(test, body, get_state, set_state, names, effects) 
     init = trace_numpy_arrays(get2, set2)
     found = discover_loop(test, body2, get2, set2, names2, init)
     stage_loop(test, body2, get2, set2, names2, init, *found)
+    # The function's first effect, at its top level: print each row as it arrives, so a
+    # loop that never ends still shows its output. Anywhere else rows wait for the call to
+    # return, to keep the order with effects recorded before this loop.
+    immediate = first_top_level_effect()
+    host.SINKS[sink].set_mode(run_time.row_printer(spec[0], sink) if immediate else None)
     if not record_effect(("host", (True, count[0]), (sink, spec[0]))):
         raise EffectsInLoop(effects)
 

@@ -27,14 +27,36 @@ from jitflow.tracer.ir import primitive
 # The JAX LoweringRuleContext of the program being lowered through JAX, if any.
 JAX_LOWERING: contextvars.ContextVar = contextvars.ContextVar("jitflow_jax_lowering", default=None)
 
-# sink -> the rows recorded so far (each a tuple of NumPy arrays), oldest first.
-SINKS: dict[tuple, collections.deque] = {}
+class Sink:
+    """Where one loop's rows go: kept in ``rows`` (oldest first) to be replayed when the
+    call returns, or, when ``on_row`` is set, handled as they arrive (printed while the
+    program runs; see :mod:`jitflow.autograph.while_effects`)."""
+
+    def __init__(self):
+        self.rows: collections.deque = collections.deque()
+        self.on_row = None  # row -> None
+        self.replay_only = False  # one of the loop's instances must be replayed
+        self.failed: str | None = None  # an assertion that failed in on_row, this call
+
+    def set_mode(self, on_row) -> None:
+        """Print as rows arrive (``on_row``) or replay them (None). Instances of one loop
+        share a sink (an unrolled loop around it), so one that must replay decides."""
+        if on_row is None:
+            self.replay_only = True
+        self.on_row = None if self.replay_only else on_row
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.failed = None
+
+
+SINKS: dict[tuple, Sink] = {}
 
 
 def sink_for(key: tuple) -> tuple:
-    """The sink of a loop, keyed by where it is in the user's source (so the traces of one
-    loop, and every signature's, share it; runs are replayed in the order they happened)."""
-    SINKS.setdefault(key, collections.deque())
+    """The sink of a loop, keyed by where it is in the user's source and by the trace (so
+    the traces of one loop share it; runs are replayed in the order they happened)."""
+    SINKS.setdefault(key, Sink())
     return key
 
 
@@ -43,10 +65,14 @@ def _eval(*avals, sink: tuple, effect: bool):
 
 
 def _callback(sink: tuple):
-    rows = SINKS[sink]
+    target = SINKS[sink]
 
     def record(*arrays):
-        rows.append(tuple(np.array(a) for a in arrays))
+        row = tuple(np.array(a) for a in arrays)
+        if target.on_row is None:
+            target.rows.append(row)
+        elif target.failed is None:  # after a failed assert, Python would have stopped
+            target.on_row(row)
         return ()
 
     return record

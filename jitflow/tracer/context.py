@@ -100,6 +100,14 @@ def record_effect(effect) -> bool:
     return True
 
 
+def first_top_level_effect() -> bool:
+    """Whether an effect recorded now would be the function's first, at its top level
+    (not in a branch or loop body): nothing it could be reordered against runs before it."""
+    return len(_state.graphs) == 1 and bool(_state.effects) and (
+        _state.effects[-1][0] == 1 and not _state.effects[-1][1]
+    )
+
+
 def add_input(aval: AbstractArray, name: str = "") -> Value:
     """Add an input value to the current graph."""
     graph = current_graph()
