@@ -1,4 +1,4 @@
-"""What both benchmark scripts print about the machine they ran on."""
+"""What the benchmark scripts say about the machine they ran on."""
 
 from __future__ import annotations
 
@@ -12,16 +12,20 @@ import numpy as np
 import jitflow
 
 
-def machine() -> str:
-    """CPU model, core count, JAX device and library versions, on one line."""
-    cpu = platform.processor() or platform.machine()
+def cpu_model() -> str:
+    """The CPU's model name (from /proc/cpuinfo on Linux)."""
     try:
         for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> str:
+    """CPU model, core count, JAX device and library versions, on one line."""
+    cpu = cpu_model()
     return (
         f"{cpu}, {os.cpu_count()} cores; {jax.devices()[0].platform.upper()} device; "
         f"Python {platform.python_version()}, NumPy {np.__version__}, jax {jax.__version__}, "

@@ -24,6 +24,7 @@ import traceback
 import numpy as np
 
 from benchmarks import overheads, peers as peers_mod, report
+from benchmarks.machine_info import cpu_model
 from benchmarks.timing import FULL, QUICK, once, per_call
 from benchmarks.workload import Workload, all_workloads
 
@@ -32,17 +33,9 @@ def machine_facts(device: str, blas_threads: int) -> dict:
     """What the report says about where it ran."""
     import jax
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     dev = jax.devices()[0]
     return {
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "device": device,
         "jax_device": getattr(dev, "device_kind", dev.platform),

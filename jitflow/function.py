@@ -32,11 +32,9 @@ import jax.tree_util as tree_util
 import numpy as np
 
 from jitflow import autograph, errors
-from jitflow.autograph import effects as run_time_effects
-from jitflow.lowering.export import make_exported
-from jitflow.lowering.host_call import Program, call_program
-from jitflow.lowering.module import lower_graph, module_text
-from jitflow.ops.host import SINKS, host_record_p
+from jitflow.entry import Entry, compile_entry, to_numpy
+from jitflow.lowering.module import module_text
+from jitflow.ops.host import SINKS
 from jitflow.tracer.avals import AbstractArray, check_dtype
 from jitflow.signature import (
     Static,
@@ -49,7 +47,7 @@ from jitflow.signature import (
     signature,
 )
 from jitflow.tracer.source import is_internal, user_traceback
-from jitflow.tracer.trace import DYNAMIC, TracedFunction, trace
+from jitflow.tracer.trace import DYNAMIC, trace
 
 _ArrayImpl = type(jax.numpy.zeros(()))  # the concrete jax.Array class
 _X64 = jax.enable_x64  # NumPy semantics need float64 and int64 inside the call
@@ -60,78 +58,6 @@ _SWAP_X64 = hasattr(_X64, "swap_local") and getattr(_X64, "_update_thread_local_
 _RETRACE_WARNING_AT = 6
 
 
-class _Entry:
-    """One compiled signature: the traced function, its module and its ``Exported``."""
-
-    def __init__(self, traced: TracedFunction, module, exported):
-        self.traced = traced
-        self.module = module
-        self.exported = exported
-        self.writeback = traced.writeback
-        self.out_tree = traced.out_tree
-        self.out_static = traced.out_static
-        self.n_results = traced.n_results
-        # Large results are handed to NumPy callers without a copy (see _writable_view).
-        self.big = tuple(
-            v.aval.size * v.aval.dtype.itemsize >= _ZERO_COPY_BYTES
-            for v in traced.graph.outputs[: traced.n_results]
-        )
-        # One traced array returned as is: JAX hands back the array itself, no structure.
-        self.bare = (
-            traced.out_tree.num_nodes == 1 and traced.out_static == (DYNAMIC,)
-            and not traced.writeback and not traced.effects and not any(self.big)
-        )
-
-        self.finish = self._finisher()
-
-    def _finisher(self):
-        """A function ``(arrays, leaves, jax_out) -> result`` specialised to this entry.
-
-        Built once at trace time so the per-call path does only what this signature needs:
-        for one array output and no mutated argument, a single conversion.
-        """
-        out_tree, out_static, n = self.out_tree, self.out_static, self.n_results
-        writeback = self.writeback
-        plain = all(s is DYNAMIC for s in out_static)
-        single = plain and out_tree.num_leaves == 1 and out_tree.num_nodes == 1
-
-        effects = self.traced.effects
-        to_numpy = [_writable_view if big else _to_numpy for big in self.big]
-
-        def finish(arrays, leaves, jax_out):
-            for leaf_index, out_index in writeback:
-                if type(leaves[leaf_index]) is np.ndarray:
-                    np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
-            for effect in effects:
-                _run_effect(effect, arrays)
-            outs = arrays[:n] if jax_out else [f(a) for f, a in zip(to_numpy, arrays[:n])]
-            if not plain:
-                it = iter(outs)
-                outs = [
-                    next(it) if s is DYNAMIC else (s.copy() if isinstance(s, np.ndarray) else s)
-                    for s in out_static
-                ]
-            return tree_util.tree_unflatten(out_tree, outs)
-
-        def finish_single(arrays, leaves, jax_out):
-            return arrays[0] if jax_out else np.array(arrays[0])
-
-        def finish_single_scalar(arrays, leaves, jax_out):
-            return arrays[0] if jax_out else np.array(arrays[0])[()]
-
-        if single and not writeback and not effects and not any(self.big):
-            return finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
-        return finish
-
-
-def _has_host_records(graph) -> bool:
-    """Whether ``graph`` (or a region in it) sends values to the host while it runs."""
-    return any(
-        op.prim is host_record_p or any(_has_host_records(r) for r in op.regions)
-        for op in graph.ops
-    )
-
-
 def _user_stacklevel() -> int:
     """The ``stacklevel`` that makes a warning issued by jitflow's caller of ``warnings.warn``
     name the user's line (the call), above jitflow's and JAX's frames."""
@@ -139,51 +65,6 @@ def _user_stacklevel() -> int:
     while frame is not None and is_internal(os.path.abspath(frame.f_code.co_filename)):
         frame, level = frame.f_back, level + 1
     return level
-
-
-def _run_effect(effect, arrays) -> None:
-    """A print or assert of traced values, done when the compiled call has returned."""
-    kind, items, extra = effect
-    values = [np.asarray(arrays[x]) if how == "out" else x for how, x in items]
-    run_time_effects.run(kind, values, extra)
-
-
-_ZERO_COPY_BYTES = 1 << 20
-
-
-class _BufferOwner:
-    """Keeps an XLA output buffer alive for as long as a NumPy array views it."""
-
-    __slots__ = ("__array_interface__", "array")
-
-
-def _writable_view(a):
-    """A large result as a writable NumPy array over its XLA buffer, without a copy.
-
-    ``np.asarray`` of a ``jax.Array`` on the CPU is a read-only view and ``np.array`` a
-    copy (1.1 ms for 16 MB, more with page faults). The buffer of a fresh result belongs to
-    this call alone: XLA gives every output its own buffer (never an argument's or a
-    constant's) and jitflow keeps no reference to it, so NumPy may own and write it. The
-    array must be complete first (``block_until_ready``). Other devices copy to the host.
-    """
-    if next(iter(a.devices())).platform != "cpu":
-        return _to_numpy(a)
-    a.block_until_ready()
-    owner = _BufferOwner()
-    owner.array = a
-    owner.__array_interface__ = {
-        "data": (a.unsafe_buffer_pointer(), False),
-        "shape": a.shape,
-        "typestr": np.dtype(a.dtype).str,
-        "version": 3,
-    }
-    return np.asarray(owner)
-
-
-def _to_numpy(a):
-    """A writable NumPy array (a NumPy scalar for 0-d results, as NumPy returns)."""
-    out = np.array(a)
-    return out if out.ndim else out[()]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -252,7 +133,7 @@ def _call_path():
                 x64.set_local(prev)
         else:
             return general(args, kwargs)
-        if type(res) is not dict:  # a bare array (see _Entry.bare)
+        if type(res) is not dict:  # a bare array (see Entry.bare)
             if jax_out:
                 return res
             out = array(res)
@@ -295,7 +176,7 @@ class Function(functools.partial):
         )
         self._jitted = jax.jit(self._staged, static_argnums=0)
         self._jitted_flat = jax.jit(functools.partial(self._staged, None))
-        self._entries: dict[Any, _Entry] = {}
+        self._entries: dict[Any, Entry] = {}
         self._calls = [0]  # calls so far, a cell the call path increments
         self._misses: list[Miss] = []
         self._warned = False
@@ -307,7 +188,7 @@ class Function(functools.partial):
         leaves, in_tree, spec, dyn, jax_out = self._split(args, kwargs)
         res = self._run((in_tree, spec), dyn)
         if type(res) is not dict:
-            return res if jax_out else _to_numpy(res)
+            return res if jax_out else to_numpy(res)
         for entry, arrays in res.items():
             return entry.finish(arrays, leaves, jax_out)
 
@@ -385,10 +266,7 @@ class Function(functools.partial):
             for d in dyn
         )
         entry = self._entry(in_tree, spec, avals)
-        if isinstance(entry.exported, Program):
-            outs = call_program(entry.exported, *dyn)
-        else:
-            outs = entry.exported.call(*dyn)
+        outs = entry.call(*dyn)
         if entry.bare:
             return outs[0]  # one array, nothing else to do: the fastest result to unpack
         # The entry rides as the dict's key: static structure, returned without a copy.
@@ -396,7 +274,7 @@ class Function(functools.partial):
 
     # -- tracing ------------------------------------------------------------------------
 
-    def _entry(self, in_tree, spec, avals) -> _Entry:
+    def _entry(self, in_tree, spec, avals) -> Entry:
         key = (in_tree, spec, avals)
         entry = self._entries.get(key)
         if entry is not None:
@@ -414,14 +292,7 @@ class Function(functools.partial):
         if self._autograph:
             fn = autograph.convert(fn)  # cached per function by the converter
         traced = trace(fn, in_tree, spec_values, list(avals), dyn_names, self.__name__)
-        module = lower_graph(traced.graph)
-        if _has_host_records(traced.graph):
-            # Host callbacks cannot ride in an Exported: JAX lowers this one itself.
-            exported = Program(traced.graph)
-        else:
-            out_avals = [v.aval for v in traced.graph.outputs]
-            exported = make_exported(self.__name__, module, avals, out_avals)
-        entry = _Entry(traced, module, exported)
+        entry = compile_entry(self.__name__, traced, avals)
         self._entries[key] = entry
         self._misses.append(Miss(len(self._misses) + 1, reason))
         self._maybe_warn()
@@ -542,7 +413,7 @@ class _BoundFunction:
 class Traced:
     """The result of ``f.trace(...)``: the IR graph and its printed form."""
 
-    _entry: _Entry
+    _entry: Entry
 
     @property
     def graph(self):
@@ -560,7 +431,7 @@ class Traced:
 class Lowered:
     """The result of ``f.lower(...)``: the StableHLO module."""
 
-    _entry: _Entry
+    _entry: Entry
 
     @property
     def module(self):
