@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from jitflow import errors
 from jitflow.autograph import effects as run_time
 from jitflow.autograph.staging import (
     EffectsInLoop, discover_loop, stage_loop, trace_numpy_arrays,
@@ -26,7 +27,6 @@ from jitflow.ops.constants import to_value
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.context import collecting_effects, first_top_level_effect, record_effect
 from jitflow.tracer.source import at_user_line, user_frame
-from jitflow import errors
 
 
 def staged_while_with_effects(test, body, get_state, set_state, names, effects) -> None:

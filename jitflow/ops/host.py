@@ -4,8 +4,9 @@ A ``print``/``assert`` of traced values inside a ``while`` loop on a traced cond
 each iteration's values, and the trip count is only known at run time, so they cannot be
 buffered in an array carried by the loop (as staged ``for`` loops do). ``host_record``
 passes them to a Python callback (XLA's host callback, the mechanism of
-``jax.debug.callback``) that appends them to a *sink*; when the call returns, the effects
-runner replays the sink in order (:mod:`jitflow.autograph.effects`).
+``jax.debug.callback``) that hands them to a *sink*: kept there for the effects runner to
+replay in order when the call returns (:mod:`jitflow.autograph.effects`), or printed at
+once where that keeps the program's order (:mod:`jitflow.autograph.while_effects`).
 
 A host callback must be registered with the executable being compiled, so a program with
 ``host_record`` is lowered inside JAX's own lowering (:mod:`jitflow.lowering.host_call`),
