@@ -41,7 +41,16 @@ def appends_two_lists(x):
     return np.stack(a), np.stack(b)
 
 
-@pytest.mark.parametrize("fn,args", [(appends_rows, (M,)), (appends_two_lists, (X,))])
+def appends_twice_per_iteration(x):
+    out = []
+    for i in range(x.shape[0]):
+        out.append(x[i] * 2.0)
+        out.append(-x[i])
+    return np.stack(out), len(out)
+
+
+@pytest.mark.parametrize("fn,args", [(appends_rows, (M,)), (appends_two_lists, (X,)),
+                                     (appends_twice_per_iteration, (M,))])
 def test_list_append_becomes_a_carried_array(fn, args):
     assert_matches(fn, *args)
     assert staged(fn, *args).count("= while") == 1  # one staged loop, not unrolled

@@ -140,7 +140,7 @@ class _Plan:
     """What a staged ``for`` carries besides the state: appended lists, buffered effects."""
 
     def __init__(self):
-        self.accumulators: list = []  # (list, aval of a row)
+        self.accumulators: list = []  # (list, aval of a row, appends per iteration)
         self.effects: list | None = None  # (kind, extra, [aval or ("static", v)] per item)
 
 
@@ -186,16 +186,17 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
         k = box[0]
         with collecting_effects() as recorded:
             body(_item(iterable, k))
-        for j, (lst, _aval) in enumerate(accumulators):
-            buffers[j][k] = lst.pop()  # the row this iteration appended
+        for j, (lst, _aval, m) in enumerate(accumulators):
+            rows = [lst.pop() for _ in range(m)][::-1]  # what this iteration appended
+            buffers[j][k] = rows[0] if m == 1 else np.stack(rows)
         if effect_spec:
             _buffer_effects(recorded, effect_spec, buffers, n_acc, k)
         elif recorded:
             raise EffectsInLoop(recorded)
         box[0] = k + 1
 
-    for j, (_lst, aval) in enumerate(accumulators):
-        buffers[j] = np.zeros((n,) + aval.shape, aval.dtype)
+    for j, (_lst, aval, m) in enumerate(accumulators):
+        buffers[j] = np.zeros((n,) + ((m,) if m > 1 else ()) + aval.shape, aval.dtype)
     if effect_spec:
         avals = [i for e in effect_spec for i in e[2] if isinstance(i, AbstractArray)]
         for j, aval in enumerate(avals):
@@ -228,8 +229,8 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
         _warn_unrolled()
         return _unrolled(iterable, extra_test, body)
     stage_loop(test2, body2, get2, set2, names2, init, *found)
-    for lst, buf in zip((a[0] for a in accumulators), buffers):
-        lst.extend(buf[i] for i in range(n))
+    for (lst, _aval, m), buf in zip(accumulators, buffers):
+        lst.extend(buf[i] if m == 1 else buf[i][j] for i in range(n) for j in range(m))
     if effect_spec:
         _record_loop_effects(effect_spec, buffers[n_acc:])
 
@@ -315,15 +316,18 @@ def _discover_or_accumulate(test2, body2, get2, set2, names2, init, n, appends):
     for lst, length in appends.values():
         added = lst[length:]
         del lst[length:]
-        if len(added) != 1 or not isinstance(n, int) or not isinstance(added[0], Tracer):
+        avals = {a.aval for a in added if isinstance(a, Tracer)}
+        if not isinstance(n, int) or len(avals) != 1 or not all(
+            isinstance(a, Tracer) for a in added
+        ):
             raise errors.UnsupportedError(
                 at_user_line(
-                    "A staged loop appends to a list other than once per iteration (or "
-                    "with a traced trip count). Preallocate an array before the loop and "
-                    "assign rows (out[i] = ...)."
+                    "A staged loop appends to a list arrays of different shapes or dtypes, "
+                    "or Python values, or has a traced trip count. Preallocate an array "
+                    "before the loop and assign rows (out[i] = ...)."
                 )
             )
-        lists.append((lst, added[0].aval))
+        lists.append((lst, added[0].aval, len(added)))
     raise _Accumulates(lists)
 def _warn_unrolled():
     src = user_frame()
