@@ -468,9 +468,9 @@ class EffectsInLoop(errors.UnsupportedError):
 def _effect_in_region(what: str):
     return errors.UnsupportedError(
         at_user_line(
-            f"{what} of traced values inside a loop on a traced condition is not supported "
-            "yet (it would need a host callback per iteration). Move it after the loop, or "
-            "collect the values into an array (list.append in a for loop) and print/check "
-            "that."
+            f"{what} of traced values is not supported in this loop (one that also appends "
+            "to a list with a traced trip count, or an effect jitflow could not place). Move "
+            "it after the loop, or collect the values into an array (list.append in a for "
+            "loop) and print/check that."
         )
     )
