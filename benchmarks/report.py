@@ -52,7 +52,7 @@ def _overhead_table(rows, workload: str, title: str) -> list[str]:
             else:
                 cells.append(_status(c))
         out.append(f"| {size} | " + " | ".join(cells) + " |")
-    return out + [""]
+    return out + [""] if len(out) > 4 else []  # nothing measured: no table
 
 
 def speedups(rows):

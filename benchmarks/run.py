@@ -171,8 +171,34 @@ def count_cells(opts, peers) -> int:
     return n
 
 
+class _Counter:
+    """What the harness needs of a tqdm bar, for machines without tqdm (a lent GPU machine
+    has no package registry): a line per workload instead of a bar."""
+
+    def __init__(self, total: int, **_):
+        self.total, self.n, self.last = total, 0, ""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        print(f"{self.n}/{self.total} cells", file=sys.stderr)
+
+    def update(self, k: int) -> None:
+        self.n += k
+
+    def set_postfix_str(self, text: str) -> None:
+        head = text.split("/")[0]
+        if head != self.last:
+            self.last = head
+            print(f"[{self.n}/{self.total}] {head}", file=sys.stderr)
+
+
 def run(opts) -> pathlib.Path:
-    from tqdm import tqdm
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        tqdm = _Counter
 
     peers = peers_mod.all_peers()
     if opts.peers:
