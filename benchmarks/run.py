@@ -86,10 +86,15 @@ def check(workload: Workload, dtype, ref, out) -> str | None:
     return None
 
 
+def cell_key(workload: Workload, size: str, dtype, peer) -> dict:
+    """What identifies one result: workload, size, dtype and tool."""
+    return {"workload": workload.name, "group": workload.group, "size": size,
+            "dtype": np.dtype(dtype).name, "peer": peer.name}
+
+
 def run_cell(workload, size, params, dtype, peer, fn, ref, args, budget) -> dict:
     """First call, check and timing of one peer on one workload/size/dtype."""
-    cell = {"workload": workload.name, "group": workload.group, "size": size,
-            "dtype": np.dtype(dtype).name, "peer": peer.name}
+    cell = cell_key(workload, size, dtype, peer)
     if fn is None:
         return {**cell, "status": "skipped", "note": f"no {peer.name} version written"}
     call_args = _copy_args(args)
@@ -146,13 +151,11 @@ def run_workloads(opts, peers, progress) -> list[dict]:
                     progress.set_postfix_str(f"{w.name}/{size}/{np.dtype(dtype).name}/{p.name}")
                     fn = built[p.name]
                     if p.missing:
-                        cell = {"workload": w.name, "group": w.group, "size": size,
-                                "dtype": np.dtype(dtype).name, "peer": p.name,
-                                "status": "skipped", "note": p.missing}
+                        cell = {**cell_key(w, size, dtype, p), "status": "skipped",
+                                "note": p.missing}
                     elif isinstance(fn, Exception):
-                        cell = {"workload": w.name, "group": w.group, "size": size,
-                                "dtype": np.dtype(dtype).name, "peer": p.name,
-                                "status": "error", "note": "building: " + _one_line(fn)}
+                        cell = {**cell_key(w, size, dtype, p), "status": "error",
+                                "note": "building: " + _one_line(fn)}
                     else:
                         cell = run_cell(w, size, w.sizes[size], dtype, p, fn, ref, args, budget)
                     cells.append(cell)

@@ -22,6 +22,7 @@ from jitflow.autograph.staging import (
 from jitflow.ops.constants import to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.autograph.operators import append_log
+from jitflow.autograph import while_effects
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import collecting_effects, mutation_log, record_effect
 from jitflow.tracer.source import at_user_line, user_frame
@@ -219,7 +220,7 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
             del lst[length:]
         set2(init)
         if isinstance(e, EffectsInLoop) and isinstance(n, int) and not effect_spec:
-            raise _Prints(_effect_spec(e.effects)) from None
+            raise _Prints(while_effects.effect_spec(e.effects)) from None
         if isinstance(e, EffectsInLoop) and not accumulators:
             # A traced trip count: no rows to buffer into, so the host takes them.
             return _host_effects_for(iterable, n, extra_test, body, get_state, set_state,
@@ -238,8 +239,6 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
 def _host_effects_for(iterable, n, extra_test, body, get_state, set_state, names, effects):
     """A staged ``for`` with a traced trip count whose body prints or asserts: a
     ``while`` whose effects go to the host (:mod:`jitflow.autograph.while_effects`)."""
-    from jitflow.autograph import while_effects
-
     while_effects.check_supported()
     box = [np.int64(0)]
 
@@ -266,17 +265,9 @@ def _host_effects_for(iterable, n, extra_test, body, get_state, set_state, names
     )
 
 
-def _effect_spec(recorded) -> list:
-    """The shape of a body's effects: per item its aval (traced) or ("static", value)."""
-    return [
-        (kind, extra, [i.aval if isinstance(i, Tracer) else ("static", i) for i in items])
-        for kind, items, extra in recorded
-    ]
-
-
 def _buffer_effects(recorded, spec, buffers, first, k) -> None:
     """Write this iteration's traced effect values into row ``k`` of their buffers."""
-    if _effect_spec(recorded) != spec:
+    if while_effects.effect_spec(recorded) != spec:
         raise errors.UnsupportedError(
             at_user_line("The prints/asserts of this loop body differ between traces.")
         )
@@ -292,17 +283,7 @@ def _buffer_effects(recorded, spec, buffers, first, k) -> None:
 def _record_loop_effects(spec, buffers) -> None:
     """One ``loop`` effect in the enclosing graph (see :mod:`jitflow.autograph.effects`)."""
     *rows, ran = buffers
-    structure, slot = [], 0
-    for kind, extra, items in spec:
-        placed = []
-        for item in items:
-            if isinstance(item, AbstractArray):
-                placed.append(("row", slot))
-                slot += 1
-            else:
-                placed.append(item)
-        structure.append((kind, extra, placed))
-    if not record_effect(("loop", (True, ran, *rows), structure)):
+    if not record_effect(("loop", (True, ran, *rows), while_effects.row_layout(spec))):
         raise EffectsInLoop([("print", (), {})])
 
 

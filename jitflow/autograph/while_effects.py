@@ -25,6 +25,7 @@ from jitflow.autograph.staging import (
 from jitflow.ops import host
 from jitflow.ops.constants import to_value
 from jitflow.tracer.array import Tracer
+from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import collecting_effects, first_top_level_effect, record_effect
 from jitflow.tracer.source import at_user_line, user_frame
 
@@ -46,7 +47,7 @@ def staged_while_with_effects(test, body, get_state, set_state, names, effects) 
     def body2():
         with collecting_effects() as recorded:
             body()
-        spec[:] = [_structure(recorded)]
+        spec[:] = [row_layout(effect_spec(recorded))]
         traced = [to_value(i) for _kind, items, _extra in recorded for i in items
                   if isinstance(i, Tracer)]
         host.host_record(traced, sink)
@@ -65,20 +66,29 @@ def staged_while_with_effects(test, body, get_state, set_state, names, effects) 
         raise EffectsInLoop(effects)
 
 
-def _structure(recorded) -> list:
-    """The body's effects as ``(kind, extra, items)``, each item ``("row", i)`` (the i-th
-    traced value of the row) or ``("static", value)``."""
-    structure, slot = [], 0
-    for kind, items, extra in recorded:
+def effect_spec(recorded) -> list:
+    """The shape of a loop body's effects: ``(kind, extra, items)``, each item the aval of a
+    traced value or ``("static", value)``."""
+    return [
+        (kind, extra, [i.aval if isinstance(i, Tracer) else ("static", i) for i in items])
+        for kind, items, extra in recorded
+    ]
+
+
+def row_layout(spec) -> list:
+    """``spec`` as the effects runner reads a row: each traced item becomes ``("row", i)``,
+    the i-th traced value of the row (see :mod:`jitflow.autograph.effects`)."""
+    layout, slot = [], 0
+    for kind, extra, items in spec:
         placed = []
         for item in items:
-            if isinstance(item, Tracer):
+            if isinstance(item, AbstractArray):
                 placed.append(("row", slot))
                 slot += 1
             else:
-                placed.append(("static", item))
-        structure.append((kind, extra, placed))
-    return structure
+                placed.append(item)
+        layout.append((kind, extra, placed))
+    return layout
 
 
 def check_supported() -> None:
