@@ -10,13 +10,16 @@ run.
 
 from __future__ import annotations
 
+import jax
 import jax.tree_util as tree_util
 import numpy as np
 
+from jitflow import errors
 from jitflow.autograph import effects as run_time_effects
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.host_call import Program, call_program
 from jitflow.lowering.module import lower_graph
+from jitflow.ops import checks
 from jitflow.ops.host import host_record_p
 from jitflow.tracer.trace import DYNAMIC, TracedFunction
 
@@ -53,6 +56,7 @@ class Entry:
         self.bare = (
             traced.out_tree.num_nodes == 1 and traced.out_static == (DYNAMIC,)
             and not traced.writeback and not traced.effects and not any(self.big)
+            and traced.check is None
         )
 
         self.finish = self._finisher()
@@ -74,10 +78,14 @@ class Entry:
         plain = all(s is DYNAMIC for s in out_static)
         single = plain and out_tree.num_leaves == 1 and out_tree.num_nodes == 1
 
-        effects = self.traced.effects
+        effects, check = self.traced.effects, self.traced.check
         converters = [_writable_view if big else to_numpy for big in self.big]
 
         def finish(arrays, leaves, jax_out):
+            if check is not None and not isinstance(arrays[check[0]], jax.core.Tracer):
+                # A failed check raises first: nothing is written back, nothing printed.
+                # (Inside a JAX transformation nothing can raise: JAX's rules apply.)
+                checks.raise_failed(arrays[check[0]], check[1])
             for leaf_index, out_index in writeback:
                 if type(leaves[leaf_index]) is np.ndarray:
                     np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
@@ -99,7 +107,17 @@ class Entry:
             return arrays[0] if jax_out else np.array(arrays[0])[()]
 
         if single and not writeback and not effects and not any(self.big):
-            return finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
+            one = finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
+            if check is None:
+                return one
+            at, sites = check
+
+            def finish_single_checked(arrays, leaves, jax_out):
+                if not isinstance(arrays[at], jax.core.Tracer):
+                    checks.raise_failed(arrays[at], sites)
+                return one(arrays, leaves, jax_out)
+
+            return finish_single_checked
         return finish
 
 
@@ -114,6 +132,12 @@ def _has_host_records(graph) -> bool:
 def run_effect(effect, arrays) -> None:
     """A print or assert of traced values, done when the compiled call has returned."""
     kind, items, extra = effect
+    if any(how == "out" and isinstance(arrays[x], jax.core.Tracer) for how, x in items):
+        raise errors.UnsupportedError(
+            f"A jitflow function that prints or asserts traced values ({kind}) was called "
+            "inside a JAX transformation (jax.jit, jax.grad, ...), where its values do not "
+            "exist yet. Call it outside the transformation, or use jax.debug.print there."
+        )
     values = [np.asarray(arrays[x]) if how == "out" else x for how, x in items]
     run_time_effects.run(kind, values, extra)
 

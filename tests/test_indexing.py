@@ -99,11 +99,14 @@ def test_traced_index_write(i):
     assert_matches(f, A3, i)
 
 
-def test_traced_index_clamps_out_of_range():
-    """NumPy raises IndexError for a[10] on 4 rows; XLA clamps a traced index instead."""
+def test_traced_index_out_of_range_raises_as_numpy():
+    """XLA would clamp a[10] on 4 rows; the program checks it (tests/test_index_checks.py)."""
     f = jitflow.function(lambda a, i: a[i])
-    np.testing.assert_array_equal(f(A3, np.int64(10)), A3[3])
-    np.testing.assert_array_equal(f(A3, np.int64(-10)), A3[0])
+    for i in (10, -10, 4, -5):
+        with pytest.raises(IndexError, match=f"index {i} is out of bounds for axis 0 with size 4"):
+            f(A3, np.int64(i))
+        with pytest.raises(IndexError):
+            A3[i]
 
 
 def test_traced_integer_arrays():

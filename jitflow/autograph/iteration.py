@@ -19,6 +19,7 @@ from jitflow.autograph.staging import (
     trace_numpy_arrays,
     needs_staging,
 )
+from jitflow.ops import bounds
 from jitflow.ops.constants import to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.autograph.operators import append_log
@@ -185,6 +186,7 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
 
     def body2():
         k = box[0]
+        _counter_bounds(k, n)
         with collecting_effects() as recorded:
             body(_item(iterable, k))
         for j, (lst, _aval, m) in enumerate(accumulators):
@@ -236,6 +238,13 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
         _record_loop_effects(effect_spec, buffers[n_acc:])
 
 
+def _counter_bounds(k, n) -> None:
+    """The hidden index of a staged ``for`` runs over [0, n): indexing with it (``x[i]``,
+    ``x[i + 1]`` over ``range(n - 1)``) needs no run-time check (:mod:`jitflow.ops.bounds`)."""
+    if isinstance(k, Tracer):
+        bounds.hint(k.value, 0, n - 1 if isinstance(n, int) else None)
+
+
 def _host_effects_for(iterable, n, extra_test, body, get_state, set_state, names, effects):
     """A staged ``for`` with a traced trip count whose body prints or asserts: a
     ``while`` whose effects go to the host (:mod:`jitflow.autograph.while_effects`)."""
@@ -255,6 +264,7 @@ def _host_effects_for(iterable, n, extra_test, body, get_state, set_state, names
 
     def body3():
         k = box[0]
+        _counter_bounds(k, n)
         body(_item(iterable, k))
         box[0] = k + 1
 

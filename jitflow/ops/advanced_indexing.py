@@ -15,9 +15,9 @@ NumPy's rules, as implemented here:
   skips them): decided at trace time for static indices, with a max-scatter of positions
   for traced ones.
 
-Out-of-range *static* indices raise NumPy's IndexError (as :class:`~jitflow.errors.
-IndexingError`). Out-of-range *traced* indices cannot raise: reads clamp them into the
-array and writes skip them (XLA's semantics), where NumPy would raise.
+Out-of-range indices raise NumPy's IndexError (as :class:`~jitflow.errors.IndexingError`):
+static ones while tracing, traced ones when the call returns (checked by the program,
+:mod:`jitflow.ops.checks`).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def _index_array(entry, n: int, dim: int):
     if kind == "int":
         return np.int64(normalize_index(item, n, dim))
     if isinstance(item, Value):
-        return wrap_index(item, n)
+        return wrap_index(item, n, dim)
     bad = (item < -n) | (item >= n)
     if bad.any():
         first = item[bad].flat[0]

@@ -7,9 +7,11 @@ and inserts new ones. Writing (``x[1:-1] = v``, ``v = x[::2]; v *= 3``) goes bac
 the same lens into the base.
 
 Traced 0-d integers index through ``dynamic_slice``/``dynamic_update_slice``; negatives
-wrap as in NumPy, but an out-of-range traced index cannot raise NumPy's IndexError: XLA
-clamps it so the slice stays inside the array. Integer arrays and static boolean masks
-(advanced indexing) go through gather/scatter (:mod:`jitflow.ops.advanced_indexing`).
+wrap as in NumPy. XLA would clamp an out-of-range traced index into the array, so the
+program checks it and the call raises NumPy's IndexError (:mod:`jitflow.ops.checks`),
+unless its range is known while tracing (:mod:`jitflow.ops.bounds`: a loop counter).
+Integer arrays and static boolean masks (advanced indexing) go through gather/scatter
+(:mod:`jitflow.ops.advanced_indexing`), with the same checks.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import operator
 import numpy as np
 
 from jitflow import errors
+from jitflow.ops import bounds, checks
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
 from jitflow.ops import views
@@ -197,7 +200,7 @@ def basic_index(entries, shape) -> BasicIndex:
             if n == 0:
                 raise index_error(f"index is out of bounds for axis {dim} with size 0")
             starts.append(0), limits.append(n), strides.append(1), counts.append(n)
-            dynamic[dim] = wrap_index(entry[1], n)
+            dynamic[dim] = wrap_index(entry[1], n, dim)
             sliced.append(1)
             fake_index.append(0)
         else:
@@ -236,18 +239,20 @@ def normalize_index(i: int, n: int, axis: int) -> int:
     return i + n if i < 0 else i
 
 
-def wrap_index(v: Value, n: int) -> Value:
-    """A traced integer index as int64, negatives counted from the end (NumPy's rule).
-
-    Out-of-range values cannot raise here; XLA clamps dynamic slices into the array.
-    """
-    signed = v.dtype.kind == "i"
+def wrap_index(v: Value, n: int, axis: int) -> Value:
+    """A traced integer index as int64, negatives counted from the end (NumPy's rule),
+    checked at run time to lie in [-n, n) unless its range is known to."""
+    lo, hi = bounds.static_bounds(v)
     v = ew.convert(v, np.int64)
-    if signed:
-        negative = ew.compare(v, constant(np.zeros(v.shape, np.int64)), "LT")
-        shifted = ew.apply(ew.add_p, v, constant(np.full(v.shape, n, np.int64)))
-        v = ew.select(negative, shifted, v)
-    return v
+    if lo is None or hi is None or lo < -n or hi >= n:
+        checks.check_index(v, n, axis)
+    if lo is not None and lo >= 0:
+        return v
+    shifted = ew.apply(ew.add_p, v, constant(np.full(v.shape, n, np.int64)))
+    if hi is not None and hi < 0:  # always from the end (x[-i - 1] in a loop over i)
+        return shifted
+    negative = ew.compare(v, constant(np.zeros(v.shape, np.int64)), "LT")
+    return ew.select(negative, shifted, v)
 
 
 def put_slice(base: Value, new: Value, starts, strides, counts) -> Value:

@@ -185,7 +185,9 @@ ARG_REDUCERS = {kind: _arg_reducer(kind) for kind in ("max", "min")}
 
 def argreduce(x: Value, kind: str, axis: int, index_dtype=np.int64) -> Value:
     """The index of the first maximum (``kind="max"``) or minimum along ``axis``."""
-    return bind(ARG_REDUCERS[kind], x, axis=axis, index_dtype=np.dtype(index_dtype))
+    out = bind(ARG_REDUCERS[kind], x, axis=axis, index_dtype=np.dtype(index_dtype))
+    out.bounds = (0, max(x.shape[axis] - 1, 0))  # an index into x needs no run-time check
+    return out
 
 
 # -- cumulative sums and products ----------------------------------------------------------

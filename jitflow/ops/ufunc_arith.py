@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from jitflow import errors
+from jitflow.ops import bounds
 from jitflow.ops import elementwise as ew
 from jitflow.ops.ufunc_math import copysign, isnan
 from jitflow.ops.ufuncs import constant_value, register
@@ -54,6 +55,7 @@ def _divide(x, y):
 def _int_divmod(x: Value, y: Value):
     """Integer ``x // y`` and ``x % y``: floored, remainder with the divisor's sign; both 0
     where ``y == 0`` (NumPy warns there). ``INT_MIN // -1`` wraps to INT_MIN in both."""
+    low, high = bounds.static_bounds(y)
     zero = ew.full_like(x, 0)
     by_zero = ew.eq(y, zero)
     y = ew.select(by_zero, ew.full_like(y, 1), y)
@@ -62,7 +64,10 @@ def _int_divmod(x: Value, y: Value):
         fix = ew.and_(ew.ne(r, zero), ew.ne(ew.lt(r, zero), ew.lt(y, zero)))
         q = ew.select(fix, ew.sub(q, ew.full_like(q, 1)), q)
         r = ew.select(fix, ew.add(r, y), r)
-    return ew.select(by_zero, zero, q), ew.select(by_zero, zero, r)
+    r = ew.select(by_zero, zero, r)
+    if low is not None and low > 0:  # x % n in [0, n): an index needing no check
+        bounds.hint(r, 0, None if high is None else high - 1)
+    return ew.select(by_zero, zero, q), r
 
 
 def _float_divmod(a: Value, b: Value):

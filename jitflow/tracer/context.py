@@ -24,6 +24,7 @@ class _State(threading.local):
         self.graphs: list[Graph] = []
         self.mutation_logs: list[dict] = []
         self.effects: list[list] = []
+        self.checks: list[CheckState] = []
 
 
 _state = _State()
@@ -98,6 +99,42 @@ def record_effect(effect) -> bool:
         return False
     _state.effects[-1][1].append(effect)
     return True
+
+
+class CheckState:
+    """The run-time checks of one traced function (see :mod:`jitflow.ops.checks`).
+
+    ``code`` (the failed check, 1 + its position in ``sites``, which holds each check's
+    message) and ``value`` (the offending value) are scalar tracers made on the first
+    check, in ``graph``: the function's top level, so that branches and loops carry them
+    like any array they write. ``output`` makes the one ``int64[2]`` result of both.
+    """
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.code = self.value = None
+        self.initial: Value | None = None  # code's value before any check
+        self.sites: list[str] = []
+        self.output = None
+
+    def failed(self) -> bool:
+        """Whether a check may fail: its code changed since it was made."""
+        return self.code is not None and self.code.value is not self.initial
+
+
+@contextlib.contextmanager
+def collecting_checks():
+    """Collect the run-time checks of the function traced in the current graph."""
+    state = CheckState(current_graph())
+    _state.checks.append(state)
+    try:
+        yield state
+    finally:
+        _state.checks.pop()
+
+
+def current_checks() -> CheckState | None:
+    return _state.checks[-1] if _state.checks else None
 
 
 def first_top_level_effect() -> bool:

@@ -37,16 +37,19 @@ class Value:
     """An SSA value: defined once, immutable, with a static abstract type.
 
     ``op`` is the op that defines it (None for graph inputs); ``index`` which of that op's
-    results it is.
+    results it is. ``bounds`` is a static ``(low, high)`` range of an integer value known
+    to whoever made it (a loop counter, an argmax), None when nothing is known; see
+    :mod:`jitflow.ops.bounds`.
     """
 
-    __slots__ = ("aval", "op", "index", "id")
+    __slots__ = ("aval", "op", "index", "id", "bounds")
 
     def __init__(self, aval: AbstractArray, op: Op | None = None, index: int = 0):
         self.aval = aval
         self.op = op
         self.index = index
         self.id = next(_ids)
+        self.bounds = None
 
     @property
     def shape(self) -> tuple[int, ...]:

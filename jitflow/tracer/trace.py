@@ -18,7 +18,7 @@ import numpy as np
 from jitflow import errors
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
-from jitflow.tracer.context import add_input, collecting_effects, new_graph
+from jitflow.tracer.context import add_input, collecting_checks, collecting_effects, new_graph
 from jitflow.tracer.ir import Graph
 from jitflow.tracer.source import at_user_line
 from jitflow.tracer.passes import dce
@@ -39,6 +39,8 @@ class TracedFunction:
         writeback: (argument leaf index, graph output index) per mutated argument.
         effects: ``(kind, items, extra)`` per print/assert on traced values, in program
             order; each item is ``("out", graph output index)`` or ``("static", object)``.
+        check: ``(graph output index, sites)`` when the function has run-time checks
+            (:mod:`jitflow.ops.checks`), else None.
     """
 
     graph: Graph
@@ -47,6 +49,7 @@ class TracedFunction:
     n_results: int
     writeback: tuple[tuple[int, int], ...]
     effects: tuple = ()
+    check: tuple | None = None
 
 
 def trace(
@@ -62,7 +65,7 @@ def trace(
     ``spec`` has one entry per leaf: DYNAMIC for traced leaves (taking the next aval from
     ``avals``) or a ``(type, value)`` pair for static ones.
     """
-    with new_graph(name) as graph, collecting_effects() as effects:
+    with new_graph(name) as graph, collecting_effects() as effects, collecting_checks() as checks:
         inputs, leaves = [], []
         dyn = iter(zip(avals, names))
         for s in spec:
@@ -100,6 +103,10 @@ def trace(
                 else:
                     placed.append(("static", item))
             run_effects.append((kind, tuple(placed), extra))
+        check = None
+        if checks.failed():
+            check = (len(outputs), tuple(checks.sites))
+            outputs.append(checks.output())
         graph.outputs = outputs
     dce(graph)
     try:
@@ -114,7 +121,8 @@ def trace(
             "Preallocate an array before the loop and assign into it (out[i] = ...)."
         ) from e
     return TracedFunction(
-        graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects)
+        graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects),
+        check,
     )
 
 
