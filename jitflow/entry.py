@@ -20,7 +20,7 @@ from jitflow.lowering.export import make_exported
 from jitflow.lowering.host_call import Program, call_program
 from jitflow.lowering.module import lower_graph
 from jitflow.ops import checks
-from jitflow.ops.host import host_record_p
+from jitflow.ops.host import SINKS, host_record_p
 from jitflow.tracer.trace import DYNAMIC, TracedFunction
 
 
@@ -85,7 +85,11 @@ class Entry:
             if check is not None and not isinstance(arrays[check[0]], jax.core.Tracer):
                 # A failed check raises first: nothing is written back, nothing printed.
                 # (Inside a JAX transformation nothing can raise: JAX's rules apply.)
-                checks.raise_failed(arrays[check[0]], check[1])
+                error = checks.failure(arrays[check[0]], check[1])
+                if error is not None:
+                    for sink in SINKS.values():
+                        sink.clear()  # rows this call sent to the host are never replayed
+                    raise error
             for leaf_index, out_index in writeback:
                 if type(leaves[leaf_index]) is np.ndarray:
                     np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
@@ -114,7 +118,9 @@ class Entry:
 
             def finish_single_checked(arrays, leaves, jax_out):
                 if not isinstance(arrays[at], jax.core.Tracer):
-                    checks.raise_failed(arrays[at], sites)
+                    error = checks.failure(arrays[at], sites)
+                    if error is not None:
+                        raise error
                 return one(arrays, leaves, jax_out)
 
             return finish_single_checked

@@ -186,6 +186,39 @@ def test_loop_over_nested_ranges():
     assert_same_outcome(f, np.arange(16.0).reshape(4, 4))
 
 
+def test_prints_in_a_while_loop_stop_where_numpy_would_raise(capsys):
+    def f(x, n):
+        i = 0
+        while i < n:
+            print("i", i, x[i])
+            i += 1
+        return i
+
+    g = jitflow.function(f)
+    with pytest.raises(IndexError, match="index 3 is out of bounds"):
+        g(np.arange(3.0), np.int64(5))
+    assert capsys.readouterr().out == "i 0 0.0\ni 1 1.0\ni 2 2.0\n"  # printed as it ran
+    assert g(np.arange(3.0), np.int64(2)) == 2
+    assert capsys.readouterr().out == "i 0 0.0\ni 1 1.0\n"
+
+
+def test_a_failed_call_leaves_no_rows_to_replay(capsys):
+    def f(x, n):
+        print("start", x[0])
+        i = 0
+        while i < n:
+            print("i", i, x[i])
+            i += 1
+        return i
+
+    g = jitflow.function(f)
+    with pytest.raises(IndexError, match="index 3 is out of bounds"):
+        g(np.arange(3.0), np.int64(4))
+    capsys.readouterr()
+    assert g(np.arange(3.0), np.int64(1)) == 1
+    assert capsys.readouterr().out == "start 0.0\ni 0 0.0\n"
+
+
 # -- checks that are not needed are not made -------------------------------------------------
 
 

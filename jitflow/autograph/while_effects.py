@@ -26,7 +26,9 @@ from jitflow.ops import host
 from jitflow.ops.constants import to_value
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
-from jitflow.tracer.context import collecting_effects, first_top_level_effect, record_effect
+from jitflow.tracer.context import (
+    collecting_effects, current_checks, first_top_level_effect, record_effect,
+)
 from jitflow.tracer.source import at_user_line, user_frame
 
 
@@ -36,6 +38,7 @@ def staged_while_with_effects(test, body, get_state, set_state, names, effects) 
     sink = host.sink_for((src.filename, src.lineno) if src else ("<unknown>", 0))
     count = [np.int64(0)]
     spec: list = []
+    checked = [False]  # whether each row ends with the checks' code
 
     def get2():
         return (count[0], *get_state())
@@ -50,6 +53,12 @@ def staged_while_with_effects(test, body, get_state, set_state, names, effects) 
         spec[:] = [row_layout(effect_spec(recorded))]
         traced = [to_value(i) for _kind, items, _extra in recorded for i in items
                   if isinstance(i, Tracer)]
+        checks = current_checks()
+        if checks is not None and checks.failed():
+            # The row ends with the run-time checks' code: where Python would have raised
+            # IndexError, the rows stop printing (the call raises when it returns).
+            traced.append(checks.code.value)
+            checked[0] = True
         host.host_record(traced, sink)
         count[0] = count[0] + np.int64(1)
 
@@ -61,7 +70,8 @@ def staged_while_with_effects(test, body, get_state, set_state, names, effects) 
     # loop that never ends still shows its output. Anywhere else rows wait for the call to
     # return, to keep the order with effects recorded before this loop.
     immediate = first_top_level_effect()
-    host.SINKS[sink].set_mode(run_time.row_printer(spec[0], sink) if immediate else None)
+    printer = run_time.row_printer(spec[0], sink, checked[0])
+    host.SINKS[sink].set_mode(printer if immediate else None)
     if not record_effect(("host", (True, count[0]), (sink, spec[0]))):
         raise EffectsInLoop(effects)
 

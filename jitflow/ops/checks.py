@@ -9,7 +9,7 @@ loops carry them like any array the function writes (the staging code finds them
 mutation log). The traced function returns both, as one ``int64[2]``, with its results
 (:mod:`jitflow.tracer.trace`), and the call raises NumPy's IndexError, naming the user's
 line, when the code is not zero: before any argument is written back and before prints
-run (:func:`raise_failed`).
+run (:func:`failure`).
 
 A check costs a few scalar ops where the index is used; a loop over ``range(n)`` indexing
 with its counter costs nothing, since its range is known.
@@ -82,8 +82,10 @@ def _record(failed: Value, value: Value, message: str) -> None:
     state.value.assign(ew.select(first, value, state.value.value))
 
 
-def raise_failed(error, sites) -> None:
-    """Raise the error of a failed check from the call's ``(code, value)`` output."""
+def failure(error, sites) -> errors.IndexingError | None:
+    """The error of a failed check, from the call's ``(code, value)`` output; None if none
+    failed."""
     code, index = np.asarray(error).tolist()
     if code:
-        raise errors.IndexingError(sites[code - 1].replace(_VALUE, str(index)))
+        return errors.IndexingError(sites[code - 1].replace(_VALUE, str(index)))
+    return None
