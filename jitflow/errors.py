@@ -36,6 +36,10 @@ class IndexingError(JitflowError, IndexError):
     """An index NumPy would refuse (out of bounds, too many indices, not an integer)."""
 
 
+class InvalidValueError(JitflowError, ValueError):
+    """A value NumPy refuses once it sees it (an integer to a negative integer power)."""
+
+
 class ReadOnlyError(JitflowError, ValueError):
     """A write into a read-only view (``np.broadcast_to``'s result, as in NumPy)."""
 

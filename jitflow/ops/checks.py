@@ -1,5 +1,8 @@
 """Run-time checks: the errors NumPy raises on values that are known only at run time.
 
+Today: integer indices out of bounds (:func:`check_index`) and integers raised to
+negative integer powers (:func:`check_not_any`).
+
 XLA cannot raise. A traced integer index out of range would be clamped into the array by
 a read and skipped by a write: a wrong answer, and no word about it. So every traced
 index whose range :mod:`jitflow.ops.bounds` cannot prove is checked by the program
@@ -55,10 +58,18 @@ def check_index(index: Value, n: int, axis: int) -> None:
     else:
         failed, value = bad, index
     message = f"index {_VALUE} is out of bounds for axis {axis} with size {n}"
-    _record(failed, value, at_user_line(message))
+    _record(failed, value, errors.IndexingError, at_user_line(message))
 
 
-def _record(failed: Value, value: Value, message: str) -> None:
+def check_not_any(bad: Value, error: type, message: str) -> None:
+    """Check at run time that no element of the boolean ``bad`` is set; else the call
+    raises ``error(message)`` (at the user's line)."""
+    if bad.ndim:
+        bad = red.reduce(bad, "or", tuple(range(bad.ndim)))
+    _record(bad, constant(np.int64(0)), error, at_user_line(message))
+
+
+def _record(failed: Value, value: Value, error: type, message: str) -> None:
     """Keep ``(site, value)`` as the call's error unless an earlier check failed."""
     state = current_checks()
     if state is None:
@@ -71,7 +82,7 @@ def _record(failed: Value, value: Value, message: str) -> None:
         state.output = lambda: sh.concatenate(
             [sh.reshape(state.code.value, (1,)), sh.reshape(state.value.value, (1,))], 0
         )
-    state.sites.append(message)
+    state.sites.append((error, message))
     code = state.code.value
     first = failed
     if code is not state.initial:  # an earlier check may have failed: it wins
@@ -85,7 +96,8 @@ def _record(failed: Value, value: Value, message: str) -> None:
 def failure(error, sites) -> errors.IndexingError | None:
     """The error of a failed check, from the call's ``(code, value)`` output; None if none
     failed."""
-    code, index = np.asarray(error).tolist()
+    code, value = np.asarray(error).tolist()
     if code:
-        return errors.IndexingError(sites[code - 1].replace(_VALUE, str(index)))
+        kind, message = sites[code - 1]
+        return kind(message.replace(_VALUE, str(value)))
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from jitflow import errors
-from jitflow.ops import bounds
+from jitflow.ops import bounds, checks
 from jitflow.ops import elementwise as ew
 from jitflow.ops.ufunc_math import copysign, isnan
 from jitflow.ops.ufuncs import constant_value, register
@@ -127,8 +127,8 @@ def _int_power(b: Value, e: Value, exponent) -> Value:
     """Integer powers, wrapping like NumPy's loop.
 
     A negative exponent raises ValueError in NumPy once the values are seen: a constant one
-    is refused here; a traced one cannot raise in compiled code and gives the truncated
-    value (1 for b == 1, +-1 for b == -1, 0 otherwise).
+    is refused here, a traced one is checked when the program runs (unless its range is
+    known to be non-negative, which also bounds the number of squarings).
     """
     known = exponent is not None and exponent.size > 0
     if known and (exponent < 0).any():
@@ -138,17 +138,20 @@ def _int_power(b: Value, e: Value, exponent) -> Value:
                 "ValueError). Use a float base, e.g. x.astype(float) ** -1."
             )
         )
-    steps = int(exponent.max()).bit_length() if known else e.dtype.itemsize * 8
-    result = bind(ew.int_pow_p, b, e, steps=steps)
-    if e.dtype.kind == "u" or known:
-        return result
-    one = ew.full_like(b, 1)
-    odd = ew.ne(ew.and_(e, ew.full_like(e, 1)), ew.full_like(e, 0))
-    minus_one = ew.select(odd, ew.neg(one), one)
-    truncated = ew.select(
-        ew.eq(b, one), one, ew.select(ew.eq(b, ew.neg(one)), minus_one, ew.full_like(b, 0))
-    )
-    return ew.select(ew.lt(e, ew.full_like(e, 0)), truncated, result)
+    low, high = bounds.static_bounds(e)
+    if known:
+        steps = int(exponent.max()).bit_length()
+    elif high is not None and high >= 0:
+        steps = high.bit_length()
+    else:
+        steps = e.dtype.itemsize * 8
+    if not known and (low is None or low < 0):
+        checks.check_not_any(
+            ew.lt(e, ew.full_like(e, 0)),
+            errors.InvalidValueError,
+            "Integers to negative integer powers are not allowed.",
+        )
+    return bind(ew.int_pow_p, b, e, steps=steps)
 
 
 @register(np.negative)

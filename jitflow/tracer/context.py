@@ -105,7 +105,7 @@ class CheckState:
     """The run-time checks of one traced function (see :mod:`jitflow.ops.checks`).
 
     ``code`` (the failed check, 1 + its position in ``sites``, which holds each check's
-    message) and ``value`` (the offending value) are scalar tracers made on the first
+    exception class and message) and ``value`` (the offending value) are scalar tracers made on the first
     check, in ``graph``: the function's top level, so that branches and loops carry them
     like any array they write. ``output`` makes the one ``int64[2]`` result of both.
     """
@@ -114,7 +114,7 @@ class CheckState:
         self.graph = graph
         self.code = self.value = None
         self.initial: Value | None = None  # code's value before any check
-        self.sites: list[str] = []
+        self.sites: list[tuple] = []
         self.output = None
 
     def failed(self) -> bool:

@@ -1,4 +1,5 @@
-"""Traced indices out of range raise NumPy's IndexError, checked by the compiled program.
+"""Errors NumPy raises on values, checked by the compiled program when they are traced:
+indices out of range (IndexError), integers to negative integer powers (ValueError).
 
 XLA clamps an out-of-range dynamic index (reads) or drops it (writes); jitflow checks
 every traced index whose range it cannot prove and raises what NumPy raises, with NumPy's
@@ -45,10 +46,10 @@ def assert_same_outcome(fn, *args):
 
 
 def this_line(offset: int = 0) -> str:
-    """``test_index_checks.py:N`` for the caller's line plus ``offset``."""
+    """``test_run_time_checks.py:N`` for the caller's line plus ``offset``."""
     import inspect
 
-    return f"test_index_checks.py:{inspect.currentframe().f_back.f_lineno + offset}"
+    return f"test_run_time_checks.py:{inspect.currentframe().f_back.f_lineno + offset}"
 
 
 # -- reads and writes ------------------------------------------------------------------------
@@ -273,6 +274,41 @@ def test_static_bounds_arithmetic():
         assert bounds.static_bounds(ew.apply(ew.add_p, i, j)) == (None, None)
         big = ew.apply(ew.mul_p, i, constant(np.int64(2**62)))  # wraps around in int64
         assert bounds.static_bounds(big) == (None, None)
+
+
+# -- integer powers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [[3], [0], [-1], [2, -2], [-3, 5]])
+def test_integer_power_with_a_traced_exponent(n):
+    got = assert_same_outcome_any(lambda x, n: x**n, np.array([1, 2, 3])[: len(n)], np.array(n))
+    if min(n) < 0:
+        assert isinstance(got, jitflow.InvalidValueError)
+
+
+def assert_same_outcome_any(fn, *args):
+    """Like assert_same_outcome, for any exception: the same class of built-in error."""
+    try:
+        want = fn(*args)
+    except Exception as e:  # noqa: BLE001  (NumPy's error is the oracle)
+        with pytest.raises(type(e)) as info:
+            jitflow.function(fn)(*args)
+        assert str(info.value).splitlines()[-1] == str(e)
+        return info.value
+    np.testing.assert_array_equal(jitflow.function(fn)(*args), want)
+    return None
+
+
+def test_non_negative_exponents_need_no_check():
+    def f(x):
+        s = np.zeros_like(x)
+        for i in range(x.shape[0]):
+            s += x ** i
+        return s
+
+    x = np.array([1, 2, 3, 4])
+    assert n_checks(f, x) == 0
+    np.testing.assert_array_equal(jitflow.function(f)(x), f(x))
 
 
 # -- inside JAX -------------------------------------------------------------------------------
