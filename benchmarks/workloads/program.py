@@ -21,10 +21,8 @@ import numpy as np
 from benchmarks.workload import Workload, register
 
 # -- kmeans --------------------------------------------------------------------------------
-# The per-cluster sums use a one-hot matmul, which every tool runs. jitflow also runs
-# np.add.at(sums, labels, x) when ``sums`` is made from a traced array
-# (np.zeros_like(x, shape=(k, d))), but not into an array made by np.zeros, which is the
-# usual NumPy spelling.
+# The per-cluster sums use a one-hot matmul, which every tool runs. jitflow also runs the
+# usual NumPy spelling, sums = np.zeros((k, d)); np.add.at(sums, labels, x).
 
 
 def standardize(data):

@@ -18,6 +18,9 @@ import numpy as np
 from jitflow import errors
 from jitflow.autograph import converter
 from jitflow.autograph import operators as _operators
+from jitflow.autograph.item_assignment import (  # noqa: F401
+    make_slice, setitem, setitem_aug, ufunc_at,
+)
 from jitflow.autograph.operators import Undefined
 from jitflow.tracer.context import is_tracing
 from jitflow.tracer.source import at_user_line

@@ -10,9 +10,12 @@ Semantics kept from NumPy: ``b`` broadcasts to the indexed shape; ``a`` keeps it
 (``b`` is cast to it; a cast NumPy would refuse under ``same_kind`` is refused, see below);
 the call returns None and updates ``a`` in place, views and write-back included.
 
-Where jitflow differs: ``a`` must be a traced array (the compiled program cannot write into
-a NumPy array the function made; make it with ``np.zeros_like(x, shape=...)``), and an
-integer ``a`` with float values is refused rather than truncated after each step.
+Where jitflow differs: ``a`` must be a traced array when this runs. A NumPy array the
+function made (``sums = np.zeros((k, d))``) is one by then: AutoGraph rewrites the
+statement so that the name is rebound to a traced copy
+(:mod:`jitflow.autograph.item_assignment`); a global, an attribute, or any call with
+``autograph=False`` is refused. An integer ``a`` with float values is refused rather than
+truncated after each step.
 """
 
 from __future__ import annotations
@@ -48,8 +51,9 @@ def _at(ufunc, mode: str, negate: bool):
                 at_user_line(
                     f"{name} into a NumPy array ({type(a).__name__}) with traced indices or "
                     "values: the compiled program cannot write into an array made by NumPy. "
-                    "Make the array from a traced one, e.g. np.zeros_like(x, shape=(k, d)), "
-                    "and use that."
+                    "Hold the array in a local variable of the decorated function (AutoGraph "
+                    "then makes it traced), or make it from a traced one, e.g. "
+                    "np.zeros_like(x, shape=(k, d))."
                 )
             )
         values = to_value(b)

@@ -10,14 +10,18 @@ matters, and is fixed here:
    flag and guards; loops already lowered by 1–2 get ``not do_return__`` added to their
    condition.
 4. ``print_assert`` — ``assert`` becomes ``ag__.assert_stmt``, ``print`` ``ag__.print_``
-   (before 5, so ``print`` is not wrapped in ``converted_call``).
-5. ``call_trees`` — the remaining calls go through ``ag__.converted_call``. Before 6–7,
+   (before 6, so ``print`` is not wrapped in ``converted_call``).
+5. ``item_assignment`` — ``out[i] = v`` becomes ``out = ag__.setitem(...)`` (and
+   ``np.add.at(out, i, v)`` ``out = ag__.ufunc_at(...)``), so that a NumPy array the
+   function made can take traced values. Before 6, which must see ``np.add.at`` as
+   written, and before 7, which then sees ``out`` assigned.
+6. ``call_trees`` — the remaining calls go through ``ag__.converted_call``. Before 7–8,
    whose generated calls (``ag__.*``) must not be wrapped.
-6. ``control_flow`` — if/while/for become nested body functions and operator calls. After
+7. ``control_flow`` — if/while/for become nested body functions and operator calls. After
    1–3 (bodies must no longer contain jumps); state is analysed on each statement before
    its children are rewritten.
-7. ``logical_expressions`` — and/or/not, chained comparisons, ternaries, including those
-   that 1–3 and 6 generated (``not brk__1 and test``).
+8. ``logical_expressions`` — and/or/not, chained comparisons, ternaries, including those
+   that 1–3 and 7 generated (``not brk__1 and test``).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from jitflow.autograph.transformers import (
     call_trees,
     continue_statements,
     control_flow,
+    item_assignment,
     logical_expressions,
     print_assert,
     return_statements,
@@ -38,6 +43,7 @@ PASSES = (
     continue_statements,
     return_statements,
     print_assert,
+    item_assignment,
     call_trees,
     control_flow,
     logical_expressions,
