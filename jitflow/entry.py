@@ -82,14 +82,8 @@ class Entry:
         converters = [_writable_view if big else to_numpy for big in self.big]
 
         def finish(arrays, leaves, jax_out):
-            if check is not None and not isinstance(arrays[check[0]], jax.core.Tracer):
-                # A failed check raises first: nothing is written back, nothing printed.
-                # (Inside a JAX transformation nothing can raise: JAX's rules apply.)
-                error = checks.failure(arrays[check[0]], check[1])
-                if error is not None:
-                    for sink in SINKS.values():
-                        sink.clear()  # rows this call sent to the host are never replayed
-                    raise error
+            if check is not None:  # first: a failed call writes nothing back, prints nothing
+                raise_failed_check(arrays, check)
             for leaf_index, out_index in writeback:
                 if type(leaves[leaf_index]) is np.ndarray:
                     np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
@@ -114,13 +108,9 @@ class Entry:
             one = finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
             if check is None:
                 return one
-            at, sites = check
 
             def finish_single_checked(arrays, leaves, jax_out):
-                if not isinstance(arrays[at], jax.core.Tracer):
-                    error = checks.failure(arrays[at], sites)
-                    if error is not None:
-                        raise error
+                raise_failed_check(arrays, check)
                 return one(arrays, leaves, jax_out)
 
             return finish_single_checked
@@ -133,6 +123,20 @@ def _has_host_records(graph) -> bool:
         op.prim is host_record_p or any(_has_host_records(r) for r in op.regions)
         for op in graph.ops
     )
+
+
+def raise_failed_check(arrays, check) -> None:
+    """Raise the error of the call's failed run-time check, if one failed (see
+    :mod:`jitflow.ops.checks`). Inside a JAX transformation nothing can raise: JAX's
+    rules apply there (an index out of bounds is clamped)."""
+    at, sites = check
+    if isinstance(arrays[at], jax.core.Tracer):
+        return
+    error = checks.failure(arrays[at], sites)
+    if error is not None:
+        for sink in SINKS.values():
+            sink.clear()  # rows this call sent to the host are never replayed
+        raise error
 
 
 def run_effect(effect, arrays) -> None:

@@ -93,7 +93,7 @@ def _record(failed: Value, value: Value, error: type, message: str) -> None:
     state.value.assign(ew.select(first, value, state.value.value))
 
 
-def failure(error, sites) -> errors.IndexingError | None:
+def failure(error, sites) -> errors.JitflowError | None:
     """The error of a failed check, from the call's ``(code, value)`` output; None if none
     failed."""
     code, value = np.asarray(error).tolist()
