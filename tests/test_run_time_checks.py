@@ -124,6 +124,17 @@ def test_ufunc_at():
     assert_same_outcome(f, np.arange(5.0), np.array([0, 7, 4]))
 
 
+def test_take_and_bincount_check_traced_values():
+    assert_same_outcome(lambda x, i: np.take(x, i), np.arange(5.0), np.array([0, 4, -5]))
+    assert_same_outcome(lambda x, i: np.take(x, i), np.arange(5.0), np.array([1, 5]))
+    f = jitflow.function(lambda i: np.bincount(i, minlength=4))
+    np.testing.assert_array_equal(f(np.array([0, 3, 3])), np.bincount([0, 3, 3], minlength=4))
+    with pytest.raises(jitflow.InvalidValueError, match="minlength"):
+        f(np.array([0, 4]))
+    with pytest.raises(ValueError, match="negative"):
+        f(np.array([-1, 2]))
+
+
 # -- control flow ----------------------------------------------------------------------------
 
 

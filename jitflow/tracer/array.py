@@ -301,6 +301,14 @@ class Tracer:
     def argmin(self, *a, **k):
         return call(np.argmin, self, *a, **k)
 
+    def argsort(self, *a, **k):
+        return call(np.argsort, self, *a, **k)
+
+    def sort(self, axis=-1, kind=None, order=None, *, stable=None):
+        """In place, as NumPy's: the sorted values are written into this array (and
+        through a view into its base)."""
+        self[...] = call(np.sort, self, axis, kind, order, stable=stable)
+
     def cumsum(self, *a, **k):
         return call(np.cumsum, self, *a, **k)
 
