@@ -71,11 +71,11 @@ def test_item_of_traced_value():
 
 def test_unsupported_numpy_function_is_named():
     def f(x):
-        return np.fft.fft(x)
+        return np.unique(x)
 
     err = _raises(f, np.ones(4), cls=jitflow.UnsupportedError)
-    assert "np.fft is not supported" in str(err) or "fft" in str(err)
-    assert f"{THIS_FILE}:{_line_of(f, 'np.fft')}" in str(err)
+    assert "np.unique is not supported" in str(err)
+    assert f"{THIS_FILE}:{_line_of(f, 'np.unique')}" in str(err)
     assert not isinstance(err, AttributeError)
 
 

@@ -135,6 +135,17 @@ def test_take_and_bincount_check_traced_values():
         f(np.array([-1, 2]))
 
 
+def test_histogram_of_non_finite_data_without_range_raises():
+    f = jitflow.function(lambda x: np.histogram(x, bins=3))
+    x = np.array([0.0, 1.0, 2.0])
+    for got, want in zip(f(x), np.histogram(x, bins=3)):
+        np.testing.assert_allclose(got, want)
+    with pytest.raises(ValueError, match="not finite"):
+        np.histogram(np.array([0.0, np.nan]), bins=3)
+    with pytest.raises(jitflow.InvalidValueError, match="not finite"):
+        f(np.array([0.0, np.nan, 1.0]))
+
+
 # -- control flow ----------------------------------------------------------------------------
 
 

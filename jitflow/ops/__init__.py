@@ -13,6 +13,7 @@ primitive lacks a rule.
 from jitflow.ops import constants, control_flow, elementwise, linalg, reduce, shape  # noqa: F401
 from jitflow.ops import indexing, reductions, shape_functions, ufunc_at, ufuncs  # noqa: F401
 from jitflow.ops import composites, sorting, take  # noqa: F401
+from jitflow.ops import fft, signal, ufunc_reduce  # noqa: F401
 from jitflow.tracer.ir import check_rules
 
 check_rules()
