@@ -24,7 +24,7 @@ from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.ops.indexing import assignment_value
-from jitflow.ops.reductions import NOVALUE, example, given, no_out
+from jitflow.ops.reductions import NOVALUE, example, given, no_out, require_static
 from jitflow.ops.shape_functions import numpy_errors, tracer
 from jitflow.ops.ufuncs import broadcast_shapes
 from jitflow.tracer.array import Tracer
@@ -32,18 +32,6 @@ from jitflow.tracer.numpy_api import implements
 from jitflow.tracer.source import at_user_line, user_frame
 
 _PY_SCALARS = (int, float, complex)
-
-
-def require_static(name: str, what: str, x) -> None:
-    """Refuse a traced value where NumPy's recipe branches on it in Python."""
-    if isinstance(x, Tracer):
-        raise errors.UnsupportedError(
-            at_user_line(
-                f"np.{name}: {what} is traced here, but it decides the computation and must "
-                f"be known when tracing. Pass it as a Python constant (or list it in "
-                f"static_argnames)."
-            )
-        )
 
 
 def _warn(message: str, category: type) -> None:

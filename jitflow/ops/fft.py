@@ -34,7 +34,7 @@ from jitflow.ops import elementwise as ew
 from jitflow.ops import mlir
 from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
-from jitflow.tracer.array import Tracer
+from jitflow.ops.reductions import no_out, require_static
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import bind
 from jitflow.tracer.ir import Value, primitive
@@ -109,20 +109,6 @@ def _stand_in(x: Value) -> np.ndarray:
     """Zeros with at most two elements per axis: NumPy's checks depend on an axis being
     0, 1 or more long (``irfft`` of one element has no default length), not on more."""
     return np.zeros(tuple(min(d, 2) for d in x.shape), x.dtype)
-
-
-def _static(name: str, what: str, value):
-    if isinstance(value, (Tracer, Value)):
-        raise errors.UnsupportedError(at_user_line(
-            f"np.fft.{name}: {what} must be known while tracing (Python ints), not a traced "
-            "array: it fixes the result's shape. Compute it outside the decorated function."))
-    return value
-
-
-def _no_out(name: str, out) -> None:
-    if out is not None:
-        raise errors.UnsupportedError(at_user_line(
-            f"np.fft.{name}(out=...) is not supported by jitflow; use the returned array."))
 
 
 # -- the transform of some axes ---------------------------------------------------------------
@@ -231,8 +217,8 @@ def _cook_nd_args(x: Value, s, axes, invreal: bool):
 
 def _one_d(name, np_fn, real, inverse):
     def impl(a, n=None, axis=-1, norm=None, out=None):
-        _no_out(name, out)
-        _static(name, "n", n)
+        no_out(f"fft.{name}", out)
+        require_static(f"fft.{name}", "n", n)
         return _fft_nd(name, a, n, axis, norm, real, inverse, np_fn, nd=False)
 
     impl.__name__ = impl.__qualname__ = name
@@ -242,8 +228,8 @@ def _one_d(name, np_fn, real, inverse):
 
 def _n_d(name, np_fn, real, inverse, default_axes=None):
     def impl(a, s=None, axes=default_axes, norm=None, out=None):
-        _no_out(name, out)
-        _static(name, "s", s)
+        no_out(f"fft.{name}", out)
+        require_static(f"fft.{name}", "s", s)
         return _fft_nd(name, a, s, axes, norm, real, inverse, np_fn, nd=True)
 
     impl.__name__ = impl.__qualname__ = name
@@ -270,7 +256,7 @@ irfftn = _n_d("irfftn", np.fft.irfftn, real=True, inverse=True)
 
 def _shift(name: str, np_fn, x, axes, sign: int):
     """``np.roll`` by ``sign * (dim // 2)`` along ``axes`` (all by default), as NumPy."""
-    _static(name, "axes", axes)
+    require_static(f"fft.{name}", "axes", axes)
     v = to_value(x)
     stand = _stand_in(v)
     _ask_numpy(name, lambda: np_fn(stand, axes=axes))

@@ -29,6 +29,7 @@ from jitflow.ops import elementwise as ew
 from jitflow.ops import reduce as red
 from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
+from jitflow.tracer.array import Tracer
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import implements
 from jitflow.tracer.source import at_user_line
@@ -46,6 +47,20 @@ _BINARY = {
 def given(x, default=None):
     """``x``, or ``default`` where NumPy's dispatch passed its "not given" marker."""
     return default if x is NOVALUE else x
+
+
+def require_static(name: str, what: str, value):
+    """Refuse a traced ``value`` for an argument that must be known while tracing (it
+    fixes the result's shape, or NumPy's recipe branches on it); returns ``value``."""
+    if isinstance(value, (Tracer, Value)):
+        raise errors.UnsupportedError(
+            at_user_line(
+                f"np.{name}: {what} is a traced array here, but it must be known while "
+                "tracing: it fixes the result's shape or decides the computation. Pass a "
+                "Python value or a NumPy array (or list the argument in static_argnames)."
+            )
+        )
+    return value
 
 
 def no_out(name: str, out, where=True) -> None:

@@ -39,8 +39,15 @@ from jitflow.ops import elementwise as ew
 from jitflow.ops import reduce as red
 from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
-from jitflow.ops.reductions import axes_of, axis_index, example, given, no_out, result_dtype
-from jitflow.tracer.array import Tracer
+from jitflow.ops.reductions import (
+    axes_of,
+    axis_index,
+    example,
+    given,
+    no_out,
+    require_static,
+    result_dtype,
+)
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import bind
 from jitflow.tracer.ir import Value, primitive
@@ -135,14 +142,6 @@ def _ordered(name: str, x: Value) -> None:
             "Sort by the real part (np.argsort(x.real)) or compute it outside the function."))
 
 
-def _static(name: str, what: str, value):
-    if isinstance(value, (Tracer, Value)):
-        raise errors.UnsupportedError(at_user_line(
-            f"np.{name}: {what} must be known while tracing (a Python number, list or NumPy "
-            f"array), not a traced array. Compute it outside the decorated function."))
-    return value
-
-
 def _prepare(name: str, a, axis, kind, order, stable) -> tuple[Value, int]:
     """The operand (flattened for ``axis=None``) and the sorted axis, checked as NumPy.
 
@@ -209,7 +208,7 @@ def lexsort(keys, axis=-1):
 
 
 def _check_kth(name: str, a, kth, axis, kind, order) -> tuple[Value, int]:
-    _static(name, "kth", kth)
+    require_static(name, "kth", kth)
     x, ax = _prepare(name, a, axis, None, order, None)
     if kind != "introselect":
         _ask_numpy(name, lambda: np.partition(np.zeros(1), 0, kind=kind))
@@ -375,7 +374,7 @@ def _quantile(name, np_fn, a, q, axis, method, keepdims, weights, scale):
             f"np.{name} supports only the default method='linear' without weights (got "
             f"method={method!r}{', weights=...' if weights is not None else ''}). Compute "
             "it outside the decorated function, or sort and interpolate explicitly."))
-    q = _static(name, "q", q)
+    q = require_static(name, "q", q)
     x = to_value(a)
     # NumPy checks q, axis and dtype (and finds the result dtype) on a small stand-in.
     stand_in = np.zeros(tuple(min(max(d, 1), 2) for d in x.shape), x.dtype)

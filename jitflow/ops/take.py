@@ -17,10 +17,9 @@ from jitflow import errors
 from jitflow.ops import bounds, checks
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
-from jitflow.ops.composites import require_static
 from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.ops.indexing import index_error, wrap_index
-from jitflow.ops.reductions import axis_index, no_out
+from jitflow.ops.reductions import axis_index, no_out, require_static
 from jitflow.ops.shape_functions import numpy_errors, tracer
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.numpy_api import implements
