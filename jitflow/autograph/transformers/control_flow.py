@@ -55,8 +55,7 @@ class ControlFlowTransformer(base.ScopedTransformer):
     def visit_function(self, node):
         params = set(scopes.parameters(node))
         globals_, nonlocals = scopes.declarations(node)
-        bound, _ = scopes.bindings(node.body)
-        own = (params | set(bound) | set(nonlocals)) - set(globals_)
+        own = scopes.own_names(node, params, globals_, nonlocals)
         enclosing = self.scopes[-1].visible if self.scopes else set(self.ctx.freevars)
         visible = (enclosing - set(globals_)) | own
         scope = _Scope(own, params, set(globals_), set(nonlocals), visible)

@@ -30,10 +30,10 @@ class ItemAssignmentTransformer(base.ScopedTransformer):
         self.locals: list[set] = []
 
     def visit_function(self, node):
-        params = set(scopes.parameters(node))
-        bound, _ = scopes.bindings(node.body)
         globals_, nonlocals = scopes.declarations(node)
-        self.locals.append((params | set(bound) | set(nonlocals)) - set(globals_))
+        self.locals.append(
+            scopes.own_names(node, set(scopes.parameters(node)), globals_, nonlocals)
+        )
         try:
             return self.generic_visit(node)
         finally:

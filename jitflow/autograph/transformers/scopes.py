@@ -117,6 +117,13 @@ def declarations(fn_node) -> tuple[list[str], list[str]]:
     return list(globals_), list(nonlocals)
 
 
+def own_names(fn_node, params: set, globals_, nonlocals) -> set[str]:
+    """The function's own variables: parameters, names it binds and names it declares
+    ``nonlocal``, less those it declares ``global``."""
+    bound, _ = bindings(fn_node.body)
+    return (params | set(bound) | set(nonlocals)) - set(globals_)
+
+
 def used_names(tree) -> set[str]:
     """Every identifier a function's source uses (generated names must avoid them)."""
     used = set()
