@@ -54,7 +54,8 @@ class Entry:
         )
         # One traced array returned as is: JAX hands back the array itself, no structure.
         self.bare = (
-            traced.out_tree.num_nodes == 1 and traced.out_static == (DYNAMIC,)
+            traced.out_tree.num_nodes == 1 and len(traced.out_static) == 1
+            and traced.out_static[0] is DYNAMIC
             and not traced.writeback and not traced.effects and not any(self.big)
             and traced.check is None
         )

@@ -7,6 +7,8 @@ they expect; all derive from :class:`JitflowError`.
 
 from __future__ import annotations
 
+import numpy as np
+
 
 class JitflowError(Exception):
     """Base class of every error jitflow raises on purpose."""
@@ -38,6 +40,11 @@ class IndexingError(JitflowError, IndexError):
 
 class InvalidValueError(JitflowError, ValueError):
     """A value NumPy refuses once it sees it (an integer to a negative integer power)."""
+
+
+class LinAlgError(JitflowError, np.linalg.LinAlgError):
+    """A matrix NumPy's linear algebra refuses: singular, not positive definite, not
+    square (``except np.linalg.LinAlgError`` catches it, as for NumPy)."""
 
 
 class ReadOnlyError(JitflowError, ValueError):

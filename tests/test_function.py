@@ -258,3 +258,12 @@ def test_large_results_are_writable_and_own_their_memory():
     view = again[1][:2]
     del again
     np.testing.assert_array_equal(view, x[:2] * 2)  # the buffer lives as long as a view
+
+
+def test_a_function_returning_only_a_numpy_constant():
+    """The result is NumPy's array (a writable copy), not a comparison of it."""
+    table = np.arange(5)
+    f = jitflow.function(lambda x: np.isin(table, [1, 3]))
+    out = f(np.ones(3))
+    np.testing.assert_array_equal(out, np.isin(table, [1, 3]))
+    assert out.flags.writeable

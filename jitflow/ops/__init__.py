@@ -14,6 +14,7 @@ from jitflow.ops import constants, control_flow, elementwise, linalg, reduce, sh
 from jitflow.ops import indexing, reductions, shape_functions, ufunc_at, ufuncs  # noqa: F401
 from jitflow.ops import composites, sorting, take  # noqa: F401
 from jitflow.ops import fft, signal, ufunc_reduce  # noqa: F401
+from jitflow.ops import lapack, linalg_functions  # noqa: F401
 from jitflow.tracer.ir import check_rules
 
 check_rules()

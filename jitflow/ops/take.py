@@ -1,4 +1,5 @@
-"""Taking elements by integer indices: ``np.take``, ``np.take_along_axis``, ``np.bincount``.
+"""Taking elements by integer indices: ``np.take``, ``np.take_along_axis``, ``np.bincount``,
+``np.diagonal``.
 
 Traced indices go through :func:`jitflow.ops.indexing.wrap_index`, so an index out of
 range raises NumPy's IndexError when the call returns (a run-time check, see
@@ -20,7 +21,7 @@ from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.ops.indexing import index_error, wrap_index
 from jitflow.ops.reductions import axis_index, no_out, require_static
-from jitflow.ops.shape_functions import numpy_errors, tracer
+from jitflow.ops.shape_functions import numpy_errors, stand_in, tracer
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.numpy_api import implements
 from jitflow.tracer.source import at_user_line
@@ -162,3 +163,17 @@ def bincount(x, /, weights=None, minlength=0):
         return wrap(zeros)
     idx = sh.reshape(ew.convert(xv, np.int64), (xv.shape[0], 1))
     return wrap(sh.scatter(zeros, idx, updates, (0,), mode="add"))
+
+
+@implements(np.diagonal)
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    """The diagonal as a gather of static indices (NumPy's is a read-only view, which
+    cannot be written through: a copy reads the same)."""
+    for what, value in (("offset", offset), ("axis1", axis1), ("axis2", axis2)):
+        require_static("diagonal", what, value)
+    a = tracer(a)
+    with numpy_errors():
+        expected = np.diagonal(stand_in(a.shape), offset, axis1, axis2)
+    moved = np.moveaxis(a, (axis1, axis2), (-2, -1))
+    rows = np.arange(expected.shape[-1]) + max(0, -operator.index(offset))
+    return moved[..., rows, rows + offset]

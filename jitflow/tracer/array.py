@@ -304,6 +304,12 @@ class Tracer:
     def argsort(self, *a, **k):
         return call(np.argsort, self, *a, **k)
 
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return call(np.diagonal, self, offset, axis1, axis2)
+
+    def trace(self, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+        return call(np.trace, self, offset, axis1, axis2, dtype, out)
+
     def sort(self, axis=-1, kind=None, order=None, *, stable=None):
         """In place, as NumPy's: the sorted values are written into this array (and
         through a view into its base)."""

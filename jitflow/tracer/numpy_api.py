@@ -31,9 +31,12 @@ def implements(*numpy_callables) -> Callable[[Callable], Callable]:
 
 
 def _name(c) -> str:
+    """How the user spells ``c``: ``np.linalg.solve``, ``np.sum``, ``scipy.special.erf``."""
     module = getattr(c, "__module__", None) or "numpy"
-    prefix = "np." if module.startswith("numpy") else f"{module}."
-    return prefix + getattr(c, "__name__", repr(c))
+    parts = [p for p in module.split(".") if not p.startswith("_")]
+    if parts and parts[0] == "numpy":
+        parts[0] = "np"
+    return ".".join(parts + [getattr(c, "__name__", repr(c))])
 
 
 def lookup(numpy_callable) -> Callable:
