@@ -118,3 +118,11 @@ def test_printed_ir_shows_the_factorization_and_the_row_permutation():
     assert " = lu %0" in ir
     assert "while" in ir and "triangular_solve" in ir
     assert "gather" in ir and ir.count("compare") < 20  # the permutation needs no bounds check
+
+
+def test_other_backends_are_refused_while_tracing(monkeypatch):
+    """jaxlib's LAPACK kernels are the CPU's; elsewhere a clear error, not an XLA crash."""
+    monkeypatch.setattr(jax, "default_backend", lambda: "gpu")
+    with pytest.raises(jitflow.UnsupportedError, match="CPU only .*compiled for gpu") as e:
+        jitflow.function(lambda a: np.linalg.inv(a))(A)
+    assert "test_linalg_decompositions.py:" in str(e.value)

@@ -17,6 +17,7 @@ primitive           LAPACK                     results
 ``svd``             ``gesdd``                  singular values (descending), U, Vh, info
 ``geqrf``           ``geqrf``                  Householder reflectors and their scales
 ``householder``     ``orgqr`` / ``ungqr``      Q, from ``geqrf``'s results
+``triangular_solve`` ``trsm``                  ``x`` with ``a @ x = b``, ``a`` triangular
 ==================  =========================  ===========================================
 
 ``info`` is LAPACK's status per matrix (0: success); the NumPy layer
@@ -24,8 +25,9 @@ primitive           LAPACK                     results
 run-time check. LAPACK works on column-major matrices: the custom calls carry XLA layouts
 that say so, and XLA transposes around them where needed.
 
-The kernels exist for XLA's CPU backend only; on another backend these primitives raise
-a clear error while lowering (JAX's GPU kernels, cuSOLVER's, take other arguments).
+The kernels exist for XLA's CPU backend only: on another backend the factorizations are
+refused while tracing, with a clear error (JAX's GPU kernels, cuSOLVER's, take other
+arguments; not done yet), and ``triangular_solve`` lowers to XLA's own op.
 """
 
 from __future__ import annotations
@@ -54,14 +56,6 @@ _INT32 = np.dtype(np.int32)
 def _target(routine: str, dtype) -> str:
     """The FFI target of ``routine`` for ``dtype`` (``getrf``, float64: ``lapack_dgetrf_ffi``),
     after making sure jaxlib's LAPACK kernels are loaded."""
-    import jax
-
-    if jax.default_backend() != "cpu":
-        raise errors.UnsupportedError(
-            f"np.linalg functions run LAPACK kernels, which jitflow calls on the CPU only "
-            f"(this program is compiled for {jax.default_backend()}). Run it on the CPU "
-            "(JAX_PLATFORMS=cpu), or compute this step outside the decorated function."
-        )
     from jaxlib import lapack  # jaxlib's own loader of its LAPACK kernels
 
     lapack._lapack.initialize()
@@ -129,6 +123,14 @@ def lapack_call(ctx, routine: str, operands, alias: int = 0, **attrs) -> list:
 
 
 def _matrix(name: str, a: AbstractArray, square: bool = False) -> tuple[tuple, int, int]:
+    import jax
+
+    if jax.default_backend() != "cpu":
+        raise errors.UnsupportedError(
+            f"np.linalg's factorizations run LAPACK kernels, which jitflow calls on the CPU "
+            f"only (this program is compiled for {jax.default_backend()}). Run it on the CPU "
+            "(JAX_PLATFORMS=cpu), or compute this step outside the decorated function."
+        )
     if a.ndim < 2 or np.dtype(a.dtype) not in _LAPACK_DTYPES:
         raise errors.ShapeError(f"{name}: needs a float32/64 or complex64/128 matrix, got {a}")
     *batch, m, n = a.shape
