@@ -31,6 +31,7 @@ from jitflow import errors
 from jitflow.ops import bounds, checks, lapack
 from jitflow.ops import control_flow as cf
 from jitflow.ops import elementwise as ew
+from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.ops.reductions import require_static
 from jitflow.ops.shape_functions import tracer
@@ -128,6 +129,19 @@ def _permutation(pivots, m: int):
     was swapped with row ``pivots[i]``, in order)."""
     pivots = pivots.astype(np.int64)
     rows = np.arange(m)
+    if pivots.ndim == 1:  # one matrix: two element reads and writes per interchange
+        def swap_one(i, perm):
+            i = to_value(i.astype(np.int64))
+            j = sh.reshape(sh.dynamic_slice(to_value(pivots), [i], (1,)), ())
+            p_i = sh.dynamic_slice(to_value(perm), [i], (1,))
+            p_j = sh.dynamic_slice(to_value(perm), [j], (1,))
+            out = sh.dynamic_update_slice(to_value(perm), p_j, [i])
+            return [wrap(sh.dynamic_update_slice(out, p_i, [j]))]
+
+        perm = _fori(pivots.shape[-1], swap_one, [wrap(constant(rows))])[0]
+        bounds.hint(perm.value, 0, m - 1)
+        return perm
+    # A stack: each matrix swaps other rows; one-hot selections over the rows.
     perm = np.broadcast_to(rows, pivots.shape[:-1] + (m,)) + np.zeros_like(pivots[..., :1])
 
     def swap(i, perm):
