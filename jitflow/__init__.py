@@ -7,6 +7,7 @@ lowered to StableHLO and compiled by XLA once per input signature.
 from jitflow import ops as _ops  # noqa: F401  (registers every primitive and NumPy function)
 from jitflow import autograph  # noqa: F401  (jitflow.autograph.to_code, do_not_convert)
 from jitflow.errors import (
+    DivisionByZeroError,
     DTypeError,
     IndexingError,
     InvalidArgumentError,
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CacheInfo",
     "DTypeError",
+    "DivisionByZeroError",
     "Function",
     "IndexingError",
     "InvalidArgumentError",

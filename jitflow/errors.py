@@ -47,6 +47,10 @@ class LinAlgError(JitflowError, np.linalg.LinAlgError):
     square (``except np.linalg.LinAlgError`` catches it, as for NumPy)."""
 
 
+class DivisionByZeroError(JitflowError, ZeroDivisionError):
+    """A division NumPy refuses once it sees a zero divisor (np.average's weights sum)."""
+
+
 class ReadOnlyError(JitflowError, ValueError):
     """A write into a read-only view (``np.broadcast_to``'s result, as in NumPy)."""
 

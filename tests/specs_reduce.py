@@ -6,7 +6,7 @@ expects a jitflow error, so the axis-error cases come with every spec for free.
 
 import numpy as np
 
-from opspec import FLOATS, NUMERIC, OpSpec, default_input
+from opspec import ALL, FLOATS, NUMERIC, OpSpec, default_input, positive_input
 
 EMPTY_SHAPES = [(0,), (0, 3), (3, 0), (2, 0, 4)]
 FEW = (np.float32, np.int32, np.bool_)  # for specs whose dtype handling others already cover
@@ -121,4 +121,33 @@ SPECS = [
            make=nan_input),
     OpSpec("nanmin_empty", lambda x: np.nanmin(x, axis=0), dtypes=FEW, shapes=EMPTY_SHAPES),
     OpSpec("nanmean_all", lambda x: np.nanmean(x), dtypes=FLOATS, make=nan_input),
+    # -- nanargmax / nanargmin: NaNs skipped; an all-NaN slice raises at run time (ValueError)
+    OpSpec("nanarg_max", lambda x: np.nanargmax(x), make=nan_input),
+    OpSpec("nanarg_min_axis", lambda x: np.nanargmin(x, axis=-1), make=nan_input),
+    OpSpec("nanarg_max_axis0_keep", lambda x: np.nanargmax(x, axis=0, keepdims=True),
+           make=nan_input),
+    OpSpec("nanarg_min_ties", lambda x: np.nanargmin(x, axis=0), make=tie_input),
+    OpSpec("nanarg_all_nan", lambda x: np.nanargmax(np.where(x > 0, np.nan, x), axis=-1),
+           dtypes=FLOATS, shapes=[(3, 4), (2, 5)]),
+    OpSpec("nanarg_empty", lambda x: np.nanargmin(x, axis=0), dtypes=FEW,
+           shapes=EMPTY_SHAPES),
+    # -- average with weights: NumPy's dtype rule (ints and bools average in float64 at
+    # least), weights of a's shape or of the averaged axes' shape; returned=True
+    OpSpec("average_weights", lambda x, w: np.average(x, weights=w), nargs=2, dtypes=ALL,
+           shapes=[((), ()), ((5,), (5,)), ((3, 4), (3, 4)), ((2, 3, 4), (2, 3, 4)),
+                   ((3, 4), (4,))],
+           make=(default_input, positive_input),
+           mixed=((np.float32, np.float64), (np.int32, np.float32), (np.float32, np.bool_))),
+    OpSpec("average_weights_axis", lambda x, w: np.average(x, axis=-1, weights=w), nargs=2,
+           shapes=[((5,), (5,)), ((3, 4), (4,)), ((2, 3, 4), (4,)), ((3, 4), (3, 4)),
+                   ((3, 4), (3,)), ((3, 4), (2, 4))],
+           make=(default_input, positive_input), mixed=((np.int32, np.float32),)),
+    OpSpec("average_weights_axes_returned",
+           lambda x, w: np.average(x, axis=(2, 0), weights=w, returned=True), nargs=2,
+           shapes=[((2, 3, 4), (2, 4)), ((2, 3, 4), (2, 3, 4)), ((2, 3, 4), (4, 2))],
+           make=(default_input, positive_input), dtypes=FEW),
+    OpSpec("average_weights_keepdims",
+           lambda x, w: np.average(x, axis=0, weights=w, keepdims=True, returned=True),
+           nargs=2, shapes=[((5,), (5,)), ((3, 4), (3,)), ((3, 0), (3, 0))],
+           make=(default_input, positive_input), dtypes=FEW),
 ]

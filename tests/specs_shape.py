@@ -140,4 +140,23 @@ SPECS = [
     spec("tril", np.tril, [(3, 4), (2, 3, 4), (4,)]),
     spec("triu", lambda x: np.triu(x, 1), [(3, 4), (2, 3, 4), (4,)]),
     spec("tril_k", lambda x: np.tril(x, -1), [(4, 3)]),
+    # -- np.block: nested lists concatenated innermost-last; Python scalars and 0-d arrays
+    # become (1,...) blocks; NumPy's depth and shape errors
+    spec("block_row", lambda x, y: np.block([x, y]), nargs=2,
+         shapes=[((3, 4), (3, 2)), ((5,), (3,)), ((), ()), ((2, 3, 4), (2, 3, 1)),
+                 ((3, 4), (2, 4))], mixed=((np.float64, np.int32), (np.bool_, np.int32))),
+    spec("block_2x2", lambda x, y: np.block([[x, y], [y, x]]), nargs=2,
+         shapes=[((3, 3), (3, 3)), ((2,), (2,)), ((), ()), ((2, 3, 4), (2, 3, 4)),
+                 ((3, 4), (3, 2))]),
+    spec("block_grid", lambda x, y: np.block([[x, y], [np.zeros((1, 4)), 7]]), nargs=2,
+         shapes=[((2, 1), (2, 3)), ((2, 2), (2, 2)), ((1,), (1, 3))],
+         mixed=((np.int32, np.bool_), (np.bool_, np.bool_))),
+    spec("block_scalars", lambda x: np.block([[x, 1], [2.5, x]]), [()]),
+    spec("block_atleast", lambda x: np.block([[[x]]])),
+    spec("block_bare", lambda x: np.block(x)),
+    spec("block_depth_mismatch", lambda x, y: np.block([[x, y], y]), nargs=2,
+         shapes=[((2, 2), (2, 2)), ((3,), (3,))]),
+    spec("block_depth_mismatch_inner", lambda x, y: np.block([x, [y]]), nargs=2,
+         shapes=[((2, 2), (2, 2))]),
+    spec("block_empty_list", lambda x: np.block([x, []]), [(3,), (2, 2)]),
 ]

@@ -383,3 +383,57 @@ def test_random_indices_match_numpy(shape, data):
 
     assert_same_outcome(write, x.copy(), np.int64(scalar))
     assert_same_outcome(write, x.copy(), array)
+
+
+# -- all-NaN slices (np.nanargmax/np.nanargmin) and zero weight sums (np.average) -----------
+
+
+@pytest.mark.parametrize("fn", [np.nanargmax, np.nanargmin])
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize(
+    "x",
+    [
+        np.array([[1.0, np.nan, 3.0], [np.nan, 2.0, 2.0]]),  # no all-NaN slice
+        np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]]),  # row 1 is all NaN
+        np.array([[np.nan, 5.0], [np.nan, 1.0]]),  # column 0 is all NaN
+        np.full((2, 2), np.nan),
+    ],
+)
+def test_nanarg_all_nan_slice_raises_as_numpy(fn, axis, x):
+    got = assert_same_outcome_any(lambda a: fn(a, axis=axis), x)
+    if got is not None:
+        assert isinstance(got, jitflow.InvalidValueError)
+
+
+def test_nanarg_ints_need_no_check():
+    assert n_checks(lambda x: np.nanargmax(x, axis=0), np.arange(6).reshape(2, 3)) == 0
+
+
+@pytest.mark.parametrize(
+    "w,axis",
+    [
+        (np.array([1.0, -1.0, 0.0]), None),
+        (np.array([1.0, 2.0, 0.0]), None),
+        (np.array([[1, -1, 0], [1, 1, 1]]), 1),  # row 0 sums to zero
+        (np.array([[1, -1, 0], [1, 1, 1]]), 0),
+        (np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), 0),
+        (np.array([np.nan, 1.0, 1.0]), None),  # a NaN sum is not zero: no error
+    ],
+)
+def test_average_weights_summing_to_zero_raise_zero_division(w, axis):
+    x = np.arange(float(w.size)).reshape(w.shape)
+    got = assert_same_outcome_any(lambda a, w: np.average(a, axis=axis, weights=w), x, w)
+    if got is not None:
+        assert isinstance(got, jitflow.DivisionByZeroError)
+        assert isinstance(got, ZeroDivisionError)
+
+
+def test_average_zero_weights_name_the_line():
+    def f(x, w):
+        return np.average(x, weights=w, returned=True)
+
+    with pytest.raises(ZeroDivisionError) as info:
+        jitflow.function(f)(np.ones(3), np.zeros(3))
+    assert this_line(-4) in str(info.value)
+    avg, scl = jitflow.function(f)(np.ones(3), np.array([1.0, 2.0, 3.0]))
+    assert (float(avg), float(scl)) == (1.0, 6.0)

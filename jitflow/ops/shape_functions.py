@@ -1,5 +1,6 @@
 """NumPy's shape functions on traced arrays: reshape, transpose and friends, broadcasting,
-copies and dtype casts, ``*_like`` constructors, ``np.shape``/``ndim``/``size``.
+copies and dtype casts, ``*_like`` constructors, ``np.shape``/``ndim``/``size``, and
+``np.block`` (nested concatenation).
 
 Functions NumPy answers with a *view* (``reshape`` without a copy, ``transpose``, ``.T``,
 ``moveaxis``, ``expand_dims``, ``squeeze``, ``broadcast_to``) return views here too, so
@@ -264,6 +265,69 @@ def broadcast_arrays(*args, subok=False):
     # NumPy's results here are writable views that warn on write (and will become
     # read-only); jitflow makes them read-only already.
     return tuple(broadcast_to(t, shape) for t in ts)
+
+
+# -- block ----------------------------------------------------------------------------------
+
+
+def _block_index(index) -> str:
+    return "arrays" + "".join(f"[{i}]" for i in index if i is not None)
+
+
+def _block_depths(arrays, parent_index: list):
+    """NumPy's ``_block_check_depths_match``: the index of a bottom element (ending in None
+    under an empty list) and the largest ndim, checking in NumPy's order that every bottom
+    element sits at the same list depth."""
+    if isinstance(arrays, tuple):
+        raise errors.InvalidArgumentError(
+            at_user_line(
+                f"{_block_index(parent_index)} is a tuple. Only lists can be used to arrange "
+                "blocks, and np.block does not allow implicit conversion from tuple to ndarray."
+            )
+        )
+    if not isinstance(arrays, list):
+        return parent_index, np.ndim(arrays)
+    if not arrays:
+        return parent_index + [None], 0
+    first_index, max_ndim = _block_depths(arrays[0], parent_index + [0])
+    for i, arr in enumerate(arrays[1:], start=1):
+        index, ndim = _block_depths(arr, parent_index + [i])
+        max_ndim = max(max_ndim, ndim)
+        if len(index) != len(first_index):
+            raise errors.ShapeError(
+                at_user_line(
+                    "List depths are mismatched. First element was at depth "
+                    f"{len(first_index)}, but there is an element at depth {len(index)} "
+                    f"({_block_index(index)})"
+                )
+            )
+        if index[-1] is None:
+            first_index = index
+    return first_index, max_ndim
+
+
+def _block(arrays, max_depth: int, result_ndim: int, depth: int = 0) -> Tracer:
+    """Concatenate the innermost lists along the last axis, the next ones along the one
+    before, ...; each block first gets leading size-1 axes up to ``result_ndim``."""
+    if depth < max_depth:
+        parts = [_block(a, max_depth, result_ndim, depth + 1) for a in arrays]
+        return np.concatenate(parts, axis=-(max_depth - depth))
+    t = tracer(arrays)
+    return reshape(t, (1,) * (result_ndim - t.ndim) + t.shape) if t.ndim < result_ndim else t
+
+
+@implements(np.block)
+def block(arrays):
+    """NumPy's ``block`` by repeated concatenation (NumPy's own algorithm for all but very
+    large results, whose values and dtype it shares); errors are NumPy's."""
+    bottom_index, arr_ndim = _block_depths(arrays, [])
+    list_ndim = len(bottom_index)
+    if bottom_index and bottom_index[-1] is None:
+        raise errors.ShapeError(
+            at_user_line(f"List at {_block_index(bottom_index)} cannot be empty")
+        )
+    result = _block(arrays, list_ndim, max(arr_ndim, list_ndim))
+    return np.copy(result) if list_ndim == 0 else result
 
 
 # -- shape queries -------------------------------------------------------------------------

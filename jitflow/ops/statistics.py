@@ -1,5 +1,5 @@
 """NumPy's statistics on traced arrays: mean, var, std, average, ptp, and the NaN-ignoring
-nansum, nanprod, nanmean, nanmax, nanmin.
+nansum, nanprod, nanmean, nanmax, nanmin, nanargmax, nanargmin.
 
 They follow NumPy's own recipes (``numpy/_core/_methods.py``) so dtypes and rounding
 agree: integer and bool operands are summed in float64, float16 in float32; ``var``
@@ -11,16 +11,19 @@ The result dtype itself is asked of NumPy (:func:`~jitflow.ops.reductions.result
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 
 from jitflow import errors
+from jitflow.ops import checks
 from jitflow.ops import elementwise as ew
 from jitflow.ops import reduce as red
 from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.ops.reductions import (
-    NOVALUE, all_, axes_of, check_empty, count_of, given, keep_dims, masked, max_, min_,
-    monoid, no_out, prod, result_dtype, sum_, true_divide,
+    NOVALUE, all_, argmax, argmin, axes_of, check_empty, count_of, given, keep_dims, masked,
+    max_, min_, monoid, no_out, prod, require_static, result_dtype, sum_, true_divide,
 )
+from jitflow.ops.ufuncs import broadcast_shapes
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import call, implements
 from jitflow.tracer.source import at_user_line
@@ -120,22 +123,59 @@ def ptp(a, axis=None, out=None, keepdims=False):
     return call(np.subtract, hi, min_(a, axis, None, keepdims))
 
 
-@implements(np.average)
-def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
-    if weights is not None:
-        raise errors.UnsupportedError(
-            at_user_line(
-                "np.average(weights=...) is not supported (NumPy raises when the weights "
-                "sum to zero, which is only known at run time). Compute "
-                "np.sum(a * w, axis) / np.sum(w, axis) instead."
-            )
+def _weights(w, x: Value, axes, axis_given: bool) -> Value:
+    """NumPy's ``_weights_are_valid``: ``w`` laid out to broadcast against ``x``. ``axes``
+    in the order the user gave them, which the weights' axes follow."""
+    w = to_value(w)
+    if w.shape == x.shape:
+        return w
+    if not axis_given:
+        raise errors.InvalidArgumentError(
+            at_user_line("Axis must be specified when shapes of a and weights differ.")
         )
-    avg = mean(a, axis, keepdims=given(keepdims, False))
-    if not returned:
-        return avg
+    if w.shape != tuple(x.shape[ax] for ax in axes):
+        raise errors.ShapeError(
+            at_user_line("Shape of weights must be consistent with shape of a along "
+                         "specified axis.")
+        )
+    w = sh.transpose(w, tuple(int(i) for i in np.argsort(axes)))
+    return sh.reshape(w, tuple(d if i in axes else 1 for i, d in enumerate(x.shape)))
+
+
+@implements(np.average)
+def average(a, axis=None, weights=None, returned=False, *, keepdims=NOVALUE):
+    """NumPy's ``average``. With weights, NumPy raises ZeroDivisionError when a slice's
+    weights sum to zero: a value known only at run time, so the call checks it then and
+    raises :class:`~jitflow.errors.DivisionByZeroError` (a ZeroDivisionError)."""
+    require_static("average", "returned", returned)
     x = to_value(a)
-    scale = np.full(avg.shape, x.aval.size / max(avg.size, 1), avg.dtype)
-    return avg, wrap(constant(scale))
+    keep = given(keepdims, False)
+    if weights is None:
+        avg = mean(a, axis, keepdims=keep)
+        if not returned:
+            return avg
+        scale = np.full(avg.shape, x.aval.size / max(avg.size, 1), avg.dtype)
+        return avg, wrap(constant(scale))
+    axes = axes_of("average", x, axis)
+    w = _weights(weights, x, normalize_axis_tuple(axis, x.ndim) if axis is not None else axes,
+                 axis is not None)
+    if x.dtype.kind in "iub":
+        out_dtype = np.result_type(x.dtype, w.dtype, "f8")
+    else:
+        out_dtype = np.result_type(x.dtype, w.dtype)
+    scale = keep_dims(monoid(ew.convert(w, out_dtype), "sum", axes), w.shape, axes, keep)
+    checks.check_not_any(
+        ew.compare(scale, ew.full_like(scale, 0), "EQ"), errors.DivisionByZeroError,
+        "Weights sum to zero, can't be normalized",
+    )
+    shape = broadcast_shapes(x.shape, w.shape)
+    product = ew.apply(ew.mul_p, sh.broadcast_to(ew.convert(x, out_dtype), shape),
+                       sh.broadcast_to(ew.convert(w, out_dtype), shape))
+    total = keep_dims(monoid(product, "sum", axes), shape, axes, keep)
+    avg = ew.apply(ew.div_p, total, sh.broadcast_to(scale, total.shape))
+    if not returned:
+        return wrap(avg)
+    return wrap(avg), wrap(sh.broadcast_to(scale, avg.shape))
 
 
 def _zero_nans(x: Value, fill) -> Value:
@@ -198,3 +238,31 @@ def nanmax(a, axis=None, out=None, keepdims=False, initial=NOVALUE, where=True):
 @implements(np.nanmin)
 def nanmin(a, axis=None, out=None, keepdims=False, initial=NOVALUE, where=True):
     return _nan_extreme("nanmin", np.nanmin, "min", a, axis, out, keepdims, initial, where)
+
+
+def _nan_arg(name, kind, a, axis, out, keepdims):
+    """np.nanargmax/np.nanargmin: argmax/argmin with NaNs as -inf/+inf. NumPy raises
+    ValueError("All-NaN slice encountered") for a slice of NaNs only: checked at run time
+    (:class:`~jitflow.errors.InvalidValueError`, a ValueError)."""
+    x = to_value(a)
+    arg = argmax if kind == "max" else argmin
+    if x.dtype.kind not in "fc":
+        return arg(a, axis, out, keepdims=keepdims)
+    no_out(name, out)
+    is_nan = ew.compare(x, x, "NE")
+    if x.aval.size:
+        axes = axes_of(name, x, axis, ufunc_like=True)
+        checks.check_not_any(red.reduce(is_nan, "and", axes), errors.InvalidValueError,
+                             "All-NaN slice encountered")
+    filled = wrap(_zero_nans(x, -np.inf if kind == "max" else np.inf))
+    return arg(filled, axis, None, keepdims=keepdims)
+
+
+@implements(np.nanargmax)
+def nanargmax(a, axis=None, out=None, *, keepdims=NOVALUE):
+    return _nan_arg("nanargmax", "max", a, axis, out, given(keepdims, False))
+
+
+@implements(np.nanargmin)
+def nanargmin(a, axis=None, out=None, *, keepdims=NOVALUE):
+    return _nan_arg("nanargmin", "min", a, axis, out, given(keepdims, False))

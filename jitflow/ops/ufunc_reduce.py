@@ -1,6 +1,8 @@
 """``ufunc.reduce`` and ``ufunc.accumulate`` on traced arrays (``np.add.reduce(x, axis=0)``,
 ``np.maximum.accumulate(x)``), for add, multiply, maximum, minimum, logical_and and
-logical_or.
+logical_or; and ``ufunc.outer`` (``np.subtract.outer(x, y)``) for every two-operand ufunc
+jitflow implements, as the ufunc applied to ``x`` reshaped to ``x.shape + (1,) * y.ndim``
+against ``y`` (NumPy's definition; broadcasting does the rest).
 
 They are the reductions of :mod:`jitflow.ops.reductions` under another name, with two
 differences NumPy makes:
@@ -32,8 +34,10 @@ from jitflow.ops import reduce as red
 from jitflow.ops import reductions as rd
 from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, to_value, wrap
+from jitflow.ops.shape_functions import tracer
 from jitflow.tracer.array import register_ufunc_method
 from jitflow.tracer.ir import Value
+from jitflow.tracer.numpy_api import IMPLEMENTATIONS
 from jitflow.tracer.source import at_user_line
 
 NOVALUE = rd.NOVALUE
@@ -140,6 +144,27 @@ def _accumulate(ufunc, kind: str):
     return accumulate
 
 
+# -- outer ------------------------------------------------------------------------------------
+
+
+def _outer(ufunc):
+    def outer(A, B, /, **kwargs):
+        """``ufunc(A[..., None, ...], B)``: every pair, result shape ``A.shape + B.shape``.
+        NumPy makes both operands arrays first, so Python numbers are strongly typed here
+        (``np.add.outer(float32_array, 2)`` is float64), and keyword arguments (``dtype=``,
+        ``out=``, ``where=``, ...) are the ufunc's own."""
+        a, b = tracer(A), tracer(B)
+        a = np.reshape(a, a.shape + (1,) * b.ndim)
+        return ufunc(a, b, **kwargs)
+
+    return outer
+
+
 for _ufunc, _kind in _KINDS.items():
     register_ufunc_method(_ufunc, "reduce", _reduce(_ufunc, _kind))
     register_ufunc_method(_ufunc, "accumulate", _accumulate(_ufunc, _kind))
+# .outer for every elementwise two-operand ufunc jitflow implements (registered by
+# jitflow.ops.ufuncs, imported before this module); NumPy refuses it for gufuncs (matmul).
+for _ufunc in [f for f in IMPLEMENTATIONS if isinstance(f, np.ufunc)]:
+    if _ufunc.nin == 2 and _ufunc.signature is None:
+        register_ufunc_method(_ufunc, "outer", _outer(_ufunc))
