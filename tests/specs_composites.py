@@ -78,6 +78,10 @@ SPECS = [
     *_norm("mat", MATRIX_ORDS, shapes=[(3, 4), (2, 3, 4), (5,)], axis=(0, -1)),
     *_norm("mat_rev", (1, np.inf, -1, -np.inf), shapes=[(3, 4), (2, 3, 4)], axis=(-1, 0)),
     *_norm("mat_none_axis", (1, np.inf, "fro"), shapes=[(3, 4), (2, 3, 4)]),
+    # matrix norms of the singular values (np.linalg.svd, LAPACK)
+    *_norm("mat_svd", (2, -2, "nuc"), shapes=[(3, 4), (2, 3, 4), (1, 1)], axis=(0, -1)),
+    *_norm("mat_svd_rev", (2, -2, "nuc"), shapes=[(3, 4), (2, 3, 4)], axis=(-1, 0)),
+    *_norm("mat_svd_none_axis", (2, "nuc"), shapes=[(3, 4), (4, 4)]),
     OpSpec("comp_norm_mat_keep", lambda x: np.linalg.norm(x, 1, axis=(1, 2), keepdims=True),
            shapes=[(2, 3, 4)]),
     OpSpec("comp_norm_dup_axes", lambda x: np.linalg.norm(x, axis=(1, 1)), dtypes=FEW,

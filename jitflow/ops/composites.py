@@ -7,8 +7,8 @@ Most follow NumPy's Python source step by step, calling NumPy functions on trace
 reach jitflow's implementations), so dtypes, promotion and errors come out as NumPy's
 without a table of their own. The few that work on IR values directly (``trace``,
 ``nan_to_num``, ``select``) do so because NumPy's recipe writes into an array through a
-mask. Matrix norms of order 2, -2 and "nuc" need singular values, which jitflow has no
-primitive for: refused.
+mask. Matrix norms of order 2, -2 and "nuc" take the singular values from
+``np.linalg.svd`` (:mod:`jitflow.ops.linalg_functions`).
 """
 
 from __future__ import annotations
@@ -44,16 +44,6 @@ def _warn(message: str, category: type) -> None:
 
 
 # -- np.linalg.norm --------------------------------------------------------------------------
-
-
-def _svd_norm(ord):
-    raise errors.UnsupportedError(
-        at_user_line(
-            f"np.linalg.norm(ord={ord!r}) of a matrix needs its singular values, which jitflow "
-            "cannot compute. Use ord=None/'fro', 1, -1, np.inf or -np.inf, or compute the "
-            "norm outside the decorated function."
-        )
-    )
 
 
 @implements(np.linalg.norm)
@@ -119,8 +109,11 @@ def _vector_norm(x, ord, axis, keepdims):
 
 
 def _matrix_norm(x, ord, row, col, axis):
-    if ord in (2, -2, "nuc"):
-        _svd_norm(ord)
+    if ord in (2, -2, "nuc"):  # of the singular values: largest, smallest, their sum
+        s = np.linalg.svd(np.moveaxis(x, (row, col), (-2, -1)), compute_uv=False)
+        if ord == "nuc":
+            return np.sum(s, axis=-1)
+        return np.max(s, axis=-1, initial=0) if ord == 2 else np.min(s, axis=-1)
     if ord in (1, -1):
         col -= col > row
         summed = np.sum(abs(x), axis=row)
