@@ -111,4 +111,6 @@ SPECS = [
     OpSpec("diff_cumulative_sum_bool_dtype",
            lambda x: np.cumulative_sum(x, dtype=bool, include_initial=True), dtypes=FEW,
            shapes=[(5,), (0,)]),
+    # NumPy's IndexError (a 0-d array has no axis to integrate along): a jitflow error too
+    OpSpec("diff_trapezoid_0d", lambda x: np.trapezoid(x), shapes=[()], dtypes=FEW),
 ]

@@ -11,7 +11,7 @@ treat as a refusal), so their 0-d error cases pass ``n``, which makes it an Axis
 """
 
 import numpy as np
-from opspec import OpSpec
+from opspec import FLOATS, OpSpec
 
 WIDE = (np.float64, np.int32, np.int64, np.bool_)
 COMPLEX = (np.complex64, np.complex128)
@@ -133,4 +133,6 @@ SPECS = [
                shapes=[(3, 4)]),
     error_spec("irfftn_s_negative", lambda x: np.fft.irfftn(x, s=(2, -2), axes=(0, 1)),
                shapes=[(3, 4)]),
+    # NumPy's IndexError for an axis the array lacks: a jitflow error too
+    OpSpec("fft_bad_axis", lambda x: np.fft.fft(x, axis=3), shapes=[(2, 3)], dtypes=FLOATS),
 ]

@@ -150,4 +150,7 @@ SPECS = [
            lambda x, w: np.average(x, axis=0, weights=w, keepdims=True, returned=True),
            nargs=2, shapes=[((5,), (5,)), ((3, 4), (3,)), ((3, 0), (3, 0))],
            make=(default_input, positive_input), dtypes=FEW),
+    # NumPy's ZeroDivisionError, raised by the compiled program when the call returns
+    OpSpec("average_weights_zero", lambda x: np.average(x, weights=np.zeros(x.shape)),
+           shapes=[(3,), (2, 3)], dtypes=(np.float64, np.int32)),
 ]

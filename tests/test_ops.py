@@ -28,7 +28,9 @@ def _numpy_result(spec, inputs):
     try:
         with np.errstate(all="ignore"):
             return spec.fn(*[np.copy(a) for a in inputs]), None
-    except (TypeError, ValueError) as e:  # NumPy refuses: jitflow must refuse too
+    # NumPy refuses (IndexError for a bad axis, ZeroDivisionError for weights summing to
+    # zero, LinAlgError, ...): jitflow must refuse too.
+    except (TypeError, ValueError, IndexError, ArithmeticError) as e:
         return None, e
 
 

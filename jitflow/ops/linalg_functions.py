@@ -18,7 +18,8 @@ What NumPy does, done the same way:
 
 ``solve`` is LU with partial pivoting (``getrf``), the row permutation, then two triangular
 solves: what LAPACK's ``gesv``, which NumPy calls, does. ``lstsq`` (whose residuals' shape
-depends on the computed rank) and the non-symmetric ``eig``/``eigvals`` are not here.
+depends on the computed rank) and the non-symmetric ``eig``/``eigvals`` (whose dtype
+depends on the data) are refused with the reason.
 """
 
 from __future__ import annotations
@@ -475,6 +476,22 @@ def qr(a, mode="reduced"):
     q = wrap(bind(lapack.householder_p, to_value(reflectors), to_value(tau_full)))
     r = np.triu(raw[..., :rows, :])
     return _RESULTS.QRResult(q.astype(dtype), r.astype(dtype))
+
+
+def _eig(name: str):
+    def refuse(a):
+        raise errors.UnsupportedError(at_user_line(
+            f"np.linalg.{name} is not supported by jitflow: NumPy returns real or complex "
+            "eigenvalues depending on whether their imaginary parts are all zero, a dtype "
+            "known only from the data, which a compiled program cannot have. For a "
+            "symmetric (Hermitian) matrix use np.linalg.eigh/eigvalsh; otherwise compute "
+            "it outside the decorated function."
+        ))
+    return refuse
+
+
+implements(np.linalg.eig)(_eig("eig"))
+implements(np.linalg.eigvals)(_eig("eigvals"))
 
 
 @implements(np.linalg.lstsq)
