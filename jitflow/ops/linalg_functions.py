@@ -73,6 +73,16 @@ def _stacked_square(name: str, a) -> None:
         ))
 
 
+def _square(name: str, fn, a, pick: int = 0):
+    """``a`` as a tracer, checked as NumPy checks a stack of square matrices (and refused
+    if empty), with the result dtype NumPy's ``fn`` gives (result ``pick`` of a tuple)."""
+    a = tracer(a)
+    _stacked_square(name, a)
+    dtype = _numpy_dtype(name, fn, a.dtype, pick=pick)
+    _not_empty(name, a)
+    return a, dtype
+
+
 def _stacked_2d(name: str, a) -> None:
     if a.ndim < 2:
         raise errors.LinAlgError(at_user_line(
@@ -190,19 +200,20 @@ def solve(a, b):
     except ValueError as e:
         raise errors.ShapeError(at_user_line(f"np.linalg.solve: {e}")) from None
     _not_empty("solve", a)
-    if matrices.size == 0:
-        return np.zeros(batch + matrices.shape[-2:], dtype)[..., 0] if vector else (
-            np.zeros(batch + matrices.shape[-2:], dtype))
+    if matrices.size == 0:  # no right-hand sides (a vector b is never empty here)
+        return np.zeros(batch + matrices.shape[-2:], dtype)
     x = _solve(_working(a), _working(matrices), batch)
     x = x.astype(dtype)
     return x[..., 0] if vector else x
 
 
-def _solve(a, b, batch):
-    """``a^-1 @ b`` for working-precision stacks, ``a`` checked for singularity."""
+def _solve(a, b, batch, check: bool = True):
+    """``a^-1 @ b`` for working-precision stacks; a singular ``a`` raises NumPy's
+    LinAlgError when the call returns (``check``), else gives non-finite values."""
     m, k = b.shape[-2:]
     lu, pivots, info = _lu("solve", a)
-    _positive(info, "Singular matrix")
+    if check:
+        _positive(info, "Singular matrix")
     lu = np.broadcast_to(lu, batch + (m, m))
     perm = np.broadcast_to(_permutation(pivots, m), batch + (m,))
     b = np.take_along_axis(np.broadcast_to(b, batch + (m, k)), perm[..., :, None], axis=-2)
@@ -212,13 +223,13 @@ def _solve(a, b, batch):
 
 @implements(np.linalg.inv)
 def inv(a):
-    a = tracer(a)
-    _stacked_square("inv", a)
-    dtype = _numpy_dtype("inv", np.linalg.inv, a.dtype)
-    _not_empty("inv", a)
-    work = _working(a)
-    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=work.dtype), a.shape)
-    return _solve(work, eye, a.shape[:-2]).astype(dtype)
+    a, dtype = _square("inv", np.linalg.inv, a)
+    return _inverse(_working(a)).astype(dtype)
+
+
+def _inverse(work, check: bool = True):
+    eye = np.broadcast_to(np.eye(work.shape[-1], dtype=work.dtype), work.shape)
+    return _solve(work, eye, work.shape[:-2], check)
 
 
 def _lu_diagonal_and_sign(a):
@@ -232,20 +243,14 @@ def _lu_diagonal_and_sign(a):
 
 @implements(np.linalg.det)
 def det(a):
-    a = tracer(a)
-    _stacked_square("det", a)
-    dtype = _numpy_dtype("det", np.linalg.det, a.dtype)
-    _not_empty("det", a)
+    a, dtype = _square("det", np.linalg.det, a)
     diag, sign = _lu_diagonal_and_sign(_working(a))
     return (sign * np.prod(diag, axis=-1)).astype(dtype)
 
 
 @implements(np.linalg.slogdet)
 def slogdet(a):
-    a = tracer(a)
-    _stacked_square("slogdet", a)
-    dtype = _numpy_dtype("slogdet", np.linalg.slogdet, a.dtype)
-    _not_empty("slogdet", a)
+    a, dtype = _square("slogdet", np.linalg.slogdet, a)
     diag, sign = _lu_diagonal_and_sign(_working(a))
     size = np.abs(diag)
     zero = np.any(size == 0, axis=-1)
@@ -271,7 +276,7 @@ def matrix_power(a, n):
         raise errors.DTypeError(at_user_line(
             "np.linalg.matrix_power: exponent must be an integer")) from None
     if n == 0:
-        return np.broadcast_to(np.eye(a.shape[-2], dtype=a.dtype), a.shape) + np.zeros_like(a)
+        return np.zeros_like(a) + np.eye(a.shape[-2], dtype=a.dtype)
     if n < 0:
         a, n = inv(a), -n
     result = z = None
@@ -280,7 +285,7 @@ def matrix_power(a, n):
         n, bit = divmod(n, 2)
         if bit:
             result = z if result is None else np.matmul(result, z)
-    return result if result is not a else a + np.zeros_like(a)
+    return result
 
 
 # -- cholesky, eigh ----------------------------------------------------------------------------
@@ -288,10 +293,7 @@ def matrix_power(a, n):
 
 @implements(np.linalg.cholesky)
 def cholesky(a, /, *, upper=False):
-    a = tracer(a)
-    _stacked_square("cholesky", a)
-    dtype = _numpy_dtype("cholesky", np.linalg.cholesky, a.dtype)
-    _not_empty("cholesky", a)
+    a, dtype = _square("cholesky", np.linalg.cholesky, a)
     factor, info = bind(lapack.cholesky_p, to_value(_working(a)))
     _positive(info, "Matrix is not positive definite")
     lower = np.tril(wrap(factor))
@@ -306,9 +308,7 @@ def _eigh(name: str, a, UPLO):
     if uplo not in ("L", "U"):
         raise errors.InvalidValueError(at_user_line(
             f"np.linalg.{name}: UPLO argument must be 'L' or 'U'"))
-    _stacked_square(name, a)
-    dtype = _numpy_dtype(name, np.linalg.eigh, a.dtype, pick=1)
-    _not_empty(name, a)
+    a, dtype = _square(name, np.linalg.eigh, a, pick=1)
     w, v, info = bind(lapack.eigh_p, to_value(_working(a)), lower=uplo == "L")
     _fails(info, "Eigenvalues did not converge")
     real = np.dtype(dtype).type(0).real.dtype
@@ -432,11 +432,7 @@ def cond(x, p=None):
         dtype = _numpy_dtype("cond", np.linalg.inv, x.dtype)
         real = np.dtype(dtype).type(0).real.dtype
         work = _working(x)
-        eye = np.broadcast_to(np.eye(x.shape[-1], dtype=work.dtype), x.shape)
-        lu, pivots, _ = _lu("cond", work)
-        perm = _permutation(pivots, x.shape[-1])
-        b = np.take_along_axis(eye, perm[..., :, None], axis=-2)
-        invx = _triangular(lu, _triangular(lu, b, lower=True, unit=True), lower=False)
+        invx = _inverse(work, check=False)  # NumPy ignores a singular x here: inf
         r = np.linalg.norm(work, p, axis=(-2, -1)) * np.linalg.norm(invx, p, axis=(-2, -1))
         r = r.astype(real)
     nan_input = np.any(np.isnan(x), axis=(-2, -1))
