@@ -18,7 +18,7 @@ from jitflow import errors
 from jitflow.autograph import effects as run_time_effects
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.host_call import Program, call_program
-from jitflow.lowering.module import lower_graph
+from jitflow.lowering.module import lower_graph, used_inputs
 from jitflow.ops import checks
 from jitflow.ops.host import SINKS, host_record_p
 from jitflow.tracer.trace import DYNAMIC, TracedFunction
@@ -27,22 +27,28 @@ from jitflow.tracer.trace import DYNAMIC, TracedFunction
 def compile_entry(name: str, traced: TracedFunction, avals) -> "Entry":
     """Lower ``traced`` and wrap it for ``jax.jit``: an ``Exported`` unless it needs host
     callbacks, which an ``Exported`` cannot carry (JAX then lowers it itself)."""
-    module = lower_graph(traced.graph)
     if _has_host_records(traced.graph):
+        module = lower_graph(traced.graph)
         runnable = Program(traced.graph)
     else:
+        # Only the arguments the program reads go in: jax.jit drops the others from its
+        # executable, so one used only for its shape is not transferred to the device.
+        kept = used_inputs(traced.graph)
+        module = lower_graph(traced.graph, kept)
         out_avals = [v.aval for v in traced.graph.outputs]
-        runnable = make_exported(name, module, avals, out_avals)
+        runnable = make_exported(name, module, [avals[i] for i in kept], out_avals)
+        return Entry(traced, module, runnable, kept)
     return Entry(traced, module, runnable)
 
 
 class Entry:
     """One compiled signature: the traced function, its module and what JAX runs."""
 
-    def __init__(self, traced: TracedFunction, module, runnable):
+    def __init__(self, traced: TracedFunction, module, runnable, kept=None):
         self.traced = traced
         self.module = module
         self.runnable = runnable  # a jax.export.Exported, or a Program
+        self.kept = kept  # the positions of the arguments the Exported takes (None: all)
         self.writeback = traced.writeback
         self.out_tree = traced.out_tree
         self.out_static = traced.out_static
@@ -66,6 +72,8 @@ class Entry:
         """Inside ``jax.jit``: the program's output arrays for ``args``."""
         if isinstance(self.runnable, Program):
             return call_program(self.runnable, *args)
+        if self.kept is not None:
+            args = [args[i] for i in self.kept]
         return self.runnable.call(*args)
 
     def _finisher(self):

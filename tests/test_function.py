@@ -267,3 +267,20 @@ def test_a_function_returning_only_a_numpy_constant():
     out = f(np.ones(3))
     np.testing.assert_array_equal(out, np.isin(table, [1, 3]))
     assert out.flags.writeable
+
+
+def test_arguments_the_program_never_reads_are_not_passed_to_it():
+    """An argument used only for its shape (or not at all) is left out of the compiled
+    program, so its data is never transferred to the device."""
+    f = jitflow.function(lambda x, y, z: np.zeros(x.shape) + z * 2.0)
+    x, y, z = np.ones((1000, 10)), np.ones(3), np.arange(10.0)
+    np.testing.assert_array_equal(f(x, y, z), np.zeros(x.shape) + z * 2.0)
+    text = f.lower(x, y, z).as_text()
+    assert "@main(%arg0: tensor<10xf64>)" in text
+    # Mutated but never read: written back all the same.
+    def fill(out, v):
+        out[...] = v
+
+    out = np.zeros(4)
+    jitflow.function(fill)(out, 3.0)
+    np.testing.assert_array_equal(out, np.full(4, 3.0))

@@ -65,8 +65,25 @@ def lower_region(region: Graph, operands, outer_env: dict[int, ir.Value]) -> lis
     return [env[v.id] for v in region.outputs]
 
 
-def lower_graph(graph: Graph) -> ir.Module:
-    """The StableHLO module of ``graph``: one public ``@main`` function."""
+def used_inputs(graph: Graph) -> tuple[int, ...]:
+    """Positions of the inputs of ``graph`` that an op (in any region) or an output reads."""
+    read: set[int] = set()
+
+    def visit(g: Graph) -> None:
+        for op in g.ops:
+            read.update(v.id for v in op.inputs)
+            for region in op.regions:
+                visit(region)
+        read.update(v.id for v in g.outputs)
+
+    visit(graph)
+    return tuple(i for i, v in enumerate(graph.inputs) if v.id in read)
+
+
+def lower_graph(graph: Graph, kept: tuple[int, ...] | None = None) -> ir.Module:
+    """The StableHLO module of ``graph``: one public ``@main`` function, whose parameters
+    are the inputs at positions ``kept`` (default: all)."""
+    inputs = graph.inputs if kept is None else [graph.inputs[i] for i in kept]
     with mlir_context(), ir.Location.unknown():
         module = ir.Module.create()
         attrs = module.operation.attributes
@@ -75,14 +92,14 @@ def lower_graph(graph: Graph) -> ir.Module:
         attrs["mhlo.num_partitions"] = ir.IntegerAttr.get(i32, 1)
         attrs["mhlo.num_replicas"] = ir.IntegerAttr.get(i32, 1)
         attrs["jax.uses_shape_polymorphism"] = ir.BoolAttr.get(False)
-        in_types = [tensor_type(v.aval) for v in graph.inputs]
+        in_types = [tensor_type(v.aval) for v in inputs]
         out_types = [tensor_type(v.aval) for v in graph.outputs]
         with ir.InsertionPoint(module.body):
             fn = func.FuncOp("main", ir.FunctionType.get(in_types, out_types))
             fn.attributes["sym_visibility"] = ir.StringAttr.get("public")
             block = fn.add_entry_block()
             with ir.InsertionPoint(block):
-                env = {v.id: arg for v, arg in zip(graph.inputs, block.arguments)}
+                env = {v.id: arg for v, arg in zip(inputs, block.arguments)}
                 lower_ops(graph, env)
                 func.ReturnOp([env[v.id] for v in graph.outputs])
         if not module.operation.verify():
