@@ -86,6 +86,13 @@ SPECS = [
     OpSpec("la_matrix_power_1", lambda a: np.linalg.matrix_power(a, 1), shapes=SQUARE),
     OpSpec("la_matrix_power_neg", lambda a: np.linalg.matrix_power(a, -2), shapes=SQUARE,
            make=dominant, dtypes=FLOATS + (np.int64,)),
+    # solve with a Cholesky factor (or its transpose): a triangular solve, no LU
+    OpSpec("la_solve_cholesky_factor",
+           lambda a, b: [np.linalg.solve(np.linalg.cholesky(a), b),
+                         np.linalg.solve(np.linalg.cholesky(a).T, b),
+                         np.linalg.solve(np.linalg.cholesky(a, upper=True), b)],
+           nargs=2, shapes=[((3, 3), (3,)), ((2, 4, 4), (4, 2)), ((1, 3, 3), (2, 3, 1))],
+           make=(positive_definite, default_input), dtypes=ALL + COMPLEX),
     # -- cholesky, eigh (symmetric / Hermitian)
     OpSpec("la_cholesky", lambda a: np.linalg.cholesky(a), shapes=SQUARE,
            make=positive_definite, dtypes=ALL + COMPLEX),

@@ -1,3 +1,3 @@
 """The suite's workloads, one module per group; importing this registers them all."""
 
-from benchmarks.workloads import elementwise, loops, program, reductions  # noqa: F401
+from benchmarks.workloads import elementwise, linalg, loops, program, reductions  # noqa: F401

@@ -43,6 +43,11 @@ from jitflow.tracer.source import at_user_line
 
 _RESULTS = np.linalg._linalg  # NumPy's named result tuples (EighResult, SVDResult, ...)
 
+# Values known to be triangular while tracing: value id -> True (lower) / False (upper).
+# Cholesky factors are; NumPy code then solves with them through np.linalg.solve (NumPy
+# has no triangular solver), which needs no LU here: the factor is already one.
+_TRIANGULAR: dict[int, bool] = {}
+
 
 # -- shared steps ----------------------------------------------------------------------------
 
@@ -167,6 +172,20 @@ def _permutation(pivots, m: int):
     return perm
 
 
+def _triangle(a) -> bool | None:
+    """True/False if ``a`` is known to be lower/upper triangular (a Cholesky factor or its
+    transpose), None if nothing is known."""
+    v = to_value(a)
+    if v.id in _TRIANGULAR:
+        return _TRIANGULAR[v.id]
+    op = v.op
+    if op is not None and op.prim is sh.transpose_p and op.inputs[0].id in _TRIANGULAR:
+        perm, n = op.params["perm"], v.ndim
+        if tuple(perm) == tuple(range(n - 2)) + (n - 1, n - 2):
+            return not _TRIANGULAR[op.inputs[0].id]
+    return None
+
+
 def _lu(name: str, a):
     """LU factors, pivots and LAPACK's info of the working-precision ``a``."""
     lu, pivots, info = bind(lapack.lu_p, to_value(a))
@@ -202,6 +221,15 @@ def solve(a, b):
     _not_empty("solve", a)
     if matrices.size == 0:  # no right-hand sides (a vector b is never empty here)
         return np.zeros(batch + matrices.shape[-2:], dtype)
+    lower = _triangle(a)
+    if lower is not None and a.dtype.kind == "f":
+        # A Cholesky factor: its diagonal is positive (cholesky checked), so one
+        # triangular solve gives NumPy's answer (to rounding) without an LU.
+        m, k = matrices.shape[-2:]
+        work_a = np.broadcast_to(_working(a), batch + (m, m))
+        work_b = np.broadcast_to(_working(matrices), batch + (m, k))
+        x = _triangular(work_a, work_b, lower=lower).astype(dtype)
+        return x[..., 0] if vector else x
     x = _solve(_working(a), _working(matrices), batch)
     x = x.astype(dtype)
     return x[..., 0] if vector else x
@@ -297,8 +325,9 @@ def cholesky(a, /, *, upper=False):
     factor, info = bind(lapack.cholesky_p, to_value(_working(a)))
     _positive(info, "Matrix is not positive definite")
     lower = np.tril(wrap(factor))
-    out = np.conj(np.swapaxes(lower, -1, -2)) if upper else lower
-    return out.astype(dtype)
+    out = (np.conj(np.swapaxes(lower, -1, -2)) if upper else lower).astype(dtype)
+    _TRIANGULAR[to_value(out).id] = not upper
+    return out
 
 
 def _eigh(name: str, a, UPLO):
