@@ -56,9 +56,17 @@ _INT32 = np.dtype(np.int32)
 def _target(routine: str, dtype) -> str:
     """The FFI target of ``routine`` for ``dtype`` (``getrf``, float64: ``lapack_dgetrf_ffi``),
     after making sure jaxlib's LAPACK kernels are loaded."""
-    from jaxlib import lapack  # jaxlib's own loader of its LAPACK kernels
+    try:
+        from jaxlib import lapack  # jaxlib's own loader of its LAPACK kernels
 
-    lapack._lapack.initialize()
+        lapack._lapack.initialize()
+    except (ImportError, AttributeError) as e:
+        import jax
+
+        raise errors.UnsupportedError(
+            f"jitflow cannot load jaxlib's LAPACK kernels ({e}) in jax {jax.__version__}; "
+            "compute this step outside the decorated function, and please report this."
+        ) from None
     return f"lapack_{_LAPACK_DTYPES[np.dtype(dtype)]}{routine}_ffi"
 
 
