@@ -4,7 +4,8 @@ What it measures, for ``np.sin(x) * y + 1.0`` on two arguments:
 
 * steady state (a cache hit), per call, on tiny inputs (float64[4] and float32[4]):
   NumPy in -> NumPy out (``jax.jit`` followed by ``np.asarray``, read-only, and by
-  ``np.array``, writable as jitflow's outputs are), and jax.Array in -> jax.Array out;
+  ``np.array``, writable as jitflow's outputs are), and jax.Array in -> jax.Array out,
+  the contenders' timing loops taken in turn (:func:`interleaved`);
 * steady state on a large input (float64[1_000_000]) whose buffers are 64-byte aligned or
   not: XLA's CPU client reads aligned NumPy buffers in place and copies unaligned ones, so
   the gap between the two rows is the cost of copying the inputs (one 8 MB copy is timed
@@ -95,6 +96,24 @@ def per_call(call: Callable, repeats: int, min_loop_s: float) -> Timing:
     return Timing([_loop(call, number) / number * 1e6 for _ in range(repeats)])
 
 
+def interleaved(calls: dict[str, Callable], repeats: int, min_loop_s: float) -> dict:
+    """``per_call`` for several calls at once, their loops taken in turn within each repeat:
+    a machine that slows down for a while slows all of them, not one, so their ratios
+    hold steadier than timings taken one after the other."""
+    numbers = {}
+    for name, call in calls.items():
+        number = 1
+        while _loop(call, number) < min_loop_s and number < 1 << 20:
+            number *= 2
+        _loop(call, number)  # warm-up at the final length
+        numbers[name] = number
+    samples = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            samples[name].append(_loop(call, numbers[name]) / numbers[name] * 1e6)
+    return {name: Timing(s) for name, s in samples.items()}
+
+
 def first_call(make_call: Callable[[], Callable], repeats: int) -> Timing:
     """Time of the first call of a freshly made function (trace + lower + compile)."""
     samples = []
@@ -176,16 +195,20 @@ def tiny_rows(dtype, repeats: int, min_loop_s: float) -> list[Row]:
     xd, yd = jax.device_put(x), jax.device_put(y)
     name = f"{np.dtype(dtype).name}[4] × 2"
 
-    def t(call):
-        return per_call(call, repeats, min_loop_s)
-
-    jitflow_np = t(lambda: jf(x, y))
+    t = interleaved({
+        "numpy": lambda: numpy_fn(x, y),
+        "jax.jit read-only": lambda: np.asarray(jj(x, y)),
+        "jax.jit writable": lambda: np.array(jj(x, y)),
+        "jitflow": lambda: jf(x, y),
+        "jax.jit devices": lambda: jj(xd, yd),
+        "jitflow devices": lambda: jf(xd, yd),
+    }, repeats, min_loop_s)
     return [
         Row(name, "NumPy → NumPy (jax.jit + np.asarray: read-only)",
-            t(lambda: numpy_fn(x, y)), t(lambda: np.asarray(jj(x, y))), jitflow_np),
+            t["numpy"], t["jax.jit read-only"], t["jitflow"]),
         Row(name, "NumPy → writable NumPy (jax.jit + np.array)",
-            None, t(lambda: np.array(jj(x, y))), jitflow_np),
-        Row(name, "jax.Array → jax.Array", None, t(lambda: jj(xd, yd)), t(lambda: jf(xd, yd))),
+            None, t["jax.jit writable"], t["jitflow"]),
+        Row(name, "jax.Array → jax.Array", None, t["jax.jit devices"], t["jitflow devices"]),
     ]
 
 

@@ -10,8 +10,8 @@ The call path, and why it is shaped this way (numbers in docs/design-notes.md):
   signature is new, and records why it was new (``cache_info()``).
 * Python ints, bools, strings and None in the arguments are static: they are taken out of
   the argument tree and passed to ``jax.jit`` as one hashable static argument. When every
-  argument is an ndarray, a jax.Array or a Python float (the common case), the Python
-  work per call is one type check per argument.
+  argument is an ndarray, a jax.Array or a Python float (the common case), the call is
+  one type check per argument before JAX's dispatch, in C (:mod:`jitflow.dispatch`).
 * What cannot travel through ``jax.jit`` (static outputs, which arguments to write back,
   how to rebuild the result tree) rides in the *structure* of the result: JAX returns
   ``{entry: arrays}``, a one-key dict whose key is the compiled entry itself (a dict is
@@ -32,7 +32,8 @@ import jax.tree_util as tree_util
 import numpy as np
 
 from jitflow import autograph, errors
-from jitflow.entry import Entry, compile_entry, to_numpy
+from jitflow.dispatch import Dispatcher, to_numpy_result
+from jitflow.entry import Entry, compile_entry
 from jitflow.lowering.module import module_text
 from jitflow.ops.host import SINKS
 from jitflow.tracer.avals import AbstractArray, check_dtype
@@ -89,79 +90,12 @@ class CacheInfo:
         return "\n".join(lines)
 
 
-def _call_path():
-    """The cache-hit path, as a closure: ``(call, bind)``.
-
-    ``call`` is what ``f(...)`` runs. It is a plain function, not a method, so that the
-    per-call work is local-variable reads; ``bind`` fills in the :class:`Function` parts it
-    needs once they exist. When every argument is an ndarray, a Python float or a jax.Array
-    the call is: one type check per argument, JAX's C++ ``jax.jit`` dispatch, one
-    conversion of the result. Anything else goes to ``Function._call_general``.
-    """
-    jitted = general = failed = calls = None
-    fast = False
-    ndarray, array = np.ndarray, np.array
-    x64, swap = _X64, _SWAP_X64
-
-    def call(*args, **kwargs):
-        calls[0] += 1
-        if kwargs or not fast:
-            return general(args, kwargs)
-        jax_out = False
-        for a in args:
-            t = type(a)
-            if t is ndarray or t is float:
-                continue
-            if t is _ArrayImpl:
-                jax_out = True
-                continue
-            return general(args, kwargs)
-        if x64.value:  # the user enabled 64-bit types already: nothing to switch
-            try:
-                res = jitted(*args)
-            except Exception as e:
-                failed(e, None, args)
-        elif swap:
-            # 64-bit types for this call (NumPy semantics); switching the thread-local
-            # value costs ~0.15 µs, a context manager ~1 µs.
-            prev = x64.swap_local(True)
-            try:
-                res = jitted(*args)
-            except Exception as e:
-                failed(e, None, args)
-            finally:
-                x64.set_local(prev)
-        else:
-            return general(args, kwargs)
-        if type(res) is not dict:  # a bare array (see Entry.bare)
-            if jax_out:
-                return res
-            out = array(res)
-            return out if out.ndim else out[()]
-        for entry, arrays in res.items():
-            return entry.finish(arrays, args, jax_out)
-
-    def bind(function: Function) -> None:
-        nonlocal jitted, general, failed, calls, fast
-        jitted, general, failed = function._jitted_flat, function._call_general, function._failed
-        calls, fast = function._calls, not function._static_names
-
-    return call, bind
-
-
-class Function(functools.partial):
+class Function(Dispatcher):
     """A NumPy function compiled with XLA per input signature. See :func:`function`.
 
-    A ``functools.partial`` of the closure from :func:`_call_path`: calling a partial is C
-    that lands straight in the closure, where a class's ``__call__`` would cost a bound
-    method and one more Python frame (~0.3 µs of a ~10 µs call).
+    Calling it runs the cache-hit path of its base, :class:`jitflow.dispatch.Dispatcher`
+    (in C where it was built), which falls back to :meth:`_call_general`.
     """
-
-    def __new__(cls, fn: Callable, static_argnames=(), autograph: bool = True):
-        call, bind = _call_path()
-        self = super().__new__(cls, call)
-        self._bind = bind
-        return self
 
     def __init__(self, fn: Callable, static_argnames=(), autograph: bool = True):
         functools.update_wrapper(self, fn)
@@ -177,10 +111,10 @@ class Function(functools.partial):
         self._jitted = jax.jit(self._staged, static_argnums=0)
         self._jitted_flat = jax.jit(functools.partial(self._staged, None))
         self._entries: dict[Any, Entry] = {}
-        self._calls = [0]  # calls so far, a cell the call path increments
         self._misses: list[Miss] = []
         self._warned = False
-        self._bind(self)
+        self.bind(self._jitted_flat, self._call_general, self._failed, _X64, np.ndarray,
+                  _ArrayImpl, np.array, _SWAP_X64, not self._static_names)
 
     # -- calling ------------------------------------------------------------------------
 
@@ -188,7 +122,7 @@ class Function(functools.partial):
         leaves, in_tree, spec, dyn, jax_out = self._split(args, kwargs)
         res = self._run((in_tree, spec), dyn)
         if type(res) is not dict:
-            return res if jax_out else to_numpy(res)
+            return to_numpy_result(res, jax_out)
         for entry, arrays in res.items():
             return entry.finish(arrays, leaves, jax_out)
 
@@ -267,8 +201,8 @@ class Function(functools.partial):
         )
         entry = self._entry(in_tree, spec, avals)
         outs = entry.call(*dyn)
-        if entry.bare:
-            return outs[0]  # one array, nothing else to do: the fastest result to unpack
+        if entry.bare:  # one array, nothing else to do: the fastest result to unpack
+            return outs[0] if entry.traced.graph.outputs[0].ndim else (outs[0],)
         # The entry rides as the dict's key: static structure, returned without a copy.
         return {entry: tuple(outs)}
 
@@ -366,7 +300,7 @@ class Function(functools.partial):
     def cache_info(self) -> CacheInfo:
         """Hits, misses, and why each miss happened."""
         misses = len(self._misses)
-        return CacheInfo(max(0, self._calls[0] - misses), misses, tuple(self._misses))
+        return CacheInfo(max(0, self._calls - misses), misses, tuple(self._misses))
 
     def trace(self, *args, **kwargs) -> Traced:
         """Trace (or fetch the cached trace) for these arguments; ``.ir`` prints it."""
@@ -396,7 +330,7 @@ class _BoundFunction:
         functools.update_wrapper(self, function.python_function)
 
     def __call__(self, *args, **kwargs):
-        self._function._calls[0] += 1
+        self._function._calls += 1
         return self._function._call_general((self._instance,) + args, kwargs)
 
     def trace(self, *args, **kwargs):

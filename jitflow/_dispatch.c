@@ -1,0 +1,355 @@
+/* The cache-hit path of a jitflow function, in C: jitflow/function.py's ``_call_path``
+ * without its Python frame.
+ *
+ * Why C: on a cache hit jitflow's work is a type check per argument, the 64-bit switch,
+ * JAX's C++ dispatch (``jax.jit``) and one conversion of the result. Written in Python,
+ * that step costs about 0.5 us on top of ``jax.jit`` + ``np.array`` (an 8 us call), most
+ * of it the frame itself; here it costs a few C branches. The logic is exactly the Python
+ * closure's, which stays the reference and the fallback where this module is not built
+ * (no compiler when installing): keep the two in step.
+ *
+ * A ``Dispatcher`` is created empty; ``bind(...)`` hands it what it calls. Anything but
+ * ndarrays, Python floats and jax.Arrays in the arguments, keyword arguments, or a
+ * function with static arguments goes to ``general(args, kwargs)``.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *jitted;     /* jax.jit of the staged function: JAX's C++ dispatch */
+    PyObject *general;    /* Function._call_general(args, kwargs) */
+    PyObject *failed;     /* Function._failed(exception, None, args): re-raises */
+    PyObject *x64;        /* jax.enable_x64, a config State */
+    PyObject *x64_value;  /* the descriptor of its ``value`` (read without a lookup) */
+    PyObject *ndarray;    /* np.ndarray */
+    PyObject *jax_array;  /* the concrete jax.Array class */
+    PyObject *np_array;   /* np.array */
+    int swap;             /* x64.swap_local/set_local exist and are safe to use */
+    int fast;             /* no static arguments: the fast path applies */
+    Py_ssize_t calls;     /* calls so far (cache_info's hits are calls - misses) */
+} Dispatcher;
+
+static PyObject *str_value, *str_swap_local, *str_set_local, *str_finish;
+static PyObject *empty_tuple;
+
+static PyObject *
+call_general(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *tuple = PyTuple_New(nargs);
+    if (tuple == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        Py_INCREF(args[i]);
+        PyTuple_SET_ITEM(tuple, i, args[i]);
+    }
+    PyObject *kwargs = PyDict_New();
+    if (kwargs == NULL) {
+        Py_DECREF(tuple);
+        return NULL;
+    }
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t i = 0; i < nkw; i++) {
+        if (PyDict_SetItem(kwargs, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) < 0) {
+            Py_DECREF(tuple);
+            Py_DECREF(kwargs);
+            return NULL;
+        }
+    }
+    PyObject *res = PyObject_CallFunctionObjArgs(self->general, tuple, kwargs, NULL);
+    Py_DECREF(tuple);
+    Py_DECREF(kwargs);
+    return res;
+}
+
+/* Hand the pending exception to ``failed`` (which raises its own); returns NULL. */
+static PyObject *
+report_failure(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL)
+        PyException_SetTraceback(value, tb);
+    PyObject *tuple = PyTuple_New(nargs);
+    if (tuple != NULL) {
+        for (Py_ssize_t i = 0; i < nargs; i++) {
+            Py_INCREF(args[i]);
+            PyTuple_SET_ITEM(tuple, i, args[i]);
+        }
+        PyObject *r = PyObject_CallFunctionObjArgs(self->failed, value, Py_None, tuple, NULL);
+        Py_XDECREF(r);  /* failed always raises; a return would be a bug there */
+        Py_DECREF(tuple);
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_RuntimeError, "jitflow: a failed call was not reported");
+    return NULL;
+}
+
+static PyObject *
+dispatcher_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
+                      PyObject *kwnames)
+{
+    Dispatcher *self = (Dispatcher *)callable;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    self->calls++;
+    if (!self->fast || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0))
+        return call_general(self, args, nargs, kwnames);
+    int jax_out = 0;
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        PyTypeObject *t = Py_TYPE(args[i]);
+        if (t == (PyTypeObject *)self->ndarray || t == &PyFloat_Type)
+            continue;
+        if (t == (PyTypeObject *)self->jax_array) {
+            jax_out = 1;
+            continue;
+        }
+        return call_general(self, args, nargs, kwnames);
+    }
+
+    PyObject *enabled = Py_TYPE(self->x64_value)->tp_descr_get(
+        self->x64_value, self->x64, (PyObject *)Py_TYPE(self->x64));
+    if (enabled == NULL)
+        return NULL;
+    int on = PyObject_IsTrue(enabled);
+    Py_DECREF(enabled);
+    if (on < 0)
+        return NULL;
+    PyObject *res;
+    if (on) {  /* the user enabled 64-bit types already: nothing to switch */
+        res = PyObject_Vectorcall(self->jitted, args, nargsf, NULL);
+    } else if (self->swap) {  /* 64-bit types for this call (NumPy semantics) */
+        PyObject *prev = PyObject_CallMethodOneArg(self->x64, str_swap_local, Py_True);
+        if (prev == NULL)
+            return NULL;
+        res = PyObject_Vectorcall(self->jitted, args, nargsf, NULL);
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        PyObject *r = PyObject_CallMethodOneArg(self->x64, str_set_local, prev);
+        Py_DECREF(prev);
+        if (r == NULL) {
+            Py_XDECREF(type);
+            Py_XDECREF(value);
+            Py_XDECREF(tb);
+            Py_XDECREF(res);
+            return NULL;
+        }
+        Py_DECREF(r);
+        PyErr_Restore(type, value, tb);
+    } else {
+        return call_general(self, args, nargs, kwnames);
+    }
+    if (res == NULL)
+        return report_failure(self, args, nargs);
+
+    if (!PyDict_CheckExact(res)) {
+        /* A bare array, or a bare 0-d array in a 1-tuple (see Function._staged). */
+        int scalar = PyTuple_CheckExact(res);
+        PyObject *array = scalar ? PyTuple_GET_ITEM(res, 0) : res;
+        if (jax_out) {
+            Py_INCREF(array);
+            Py_DECREF(res);
+            return array;
+        }
+        PyObject *out = PyObject_CallOneArg(self->np_array, array);
+        Py_DECREF(res);
+        if (out == NULL || !scalar)
+            return out;
+        PyObject *value = PyObject_GetItem(out, empty_tuple);  /* out[()]: NumPy's scalar */
+        Py_DECREF(out);
+        return value;
+    }
+    /* {entry: arrays}: the entry finishes the call (write-back, prints, the result tree). */
+    Py_ssize_t pos = 0;
+    PyObject *entry, *arrays, *finished = NULL;
+    if (PyDict_Next(res, &pos, &entry, &arrays)) {
+        PyObject *tuple = PyTuple_New(nargs);
+        if (tuple != NULL) {
+            for (Py_ssize_t i = 0; i < nargs; i++) {
+                Py_INCREF(args[i]);
+                PyTuple_SET_ITEM(tuple, i, args[i]);
+            }
+            PyObject *finish = PyObject_GetAttr(entry, str_finish);
+            if (finish != NULL) {
+                finished = PyObject_CallFunctionObjArgs(
+                    finish, arrays, tuple, jax_out ? Py_True : Py_False, NULL);
+                Py_DECREF(finish);
+            }
+            Py_DECREF(tuple);
+        }
+    } else {
+        PyErr_SetString(PyExc_RuntimeError, "jitflow: an empty result from JAX");
+    }
+    Py_DECREF(res);
+    return finished;
+}
+
+static PyObject *
+dispatcher_bind(Dispatcher *self, PyObject *args)
+{
+    PyObject *jitted, *general, *failed, *x64, *ndarray, *jax_array, *np_array;
+    int swap, fast;
+    if (!PyArg_ParseTuple(args, "OOOOOOOpp", &jitted, &general, &failed, &x64, &ndarray,
+                          &jax_array, &np_array, &swap, &fast))
+        return NULL;
+    if (!PyType_Check(ndarray) || !PyType_Check(jax_array)) {
+        PyErr_SetString(PyExc_TypeError, "bind: ndarray and jax_array must be types");
+        return NULL;
+    }
+    PyObject *x64_value = _PyType_Lookup(Py_TYPE(x64), str_value);  /* borrowed */
+    if (x64_value == NULL || Py_TYPE(x64_value)->tp_descr_get == NULL) {
+        PyErr_SetString(PyExc_TypeError, "bind: x64 has no `value` descriptor");
+        return NULL;
+    }
+    Py_INCREF(x64_value);
+    Py_XSETREF(self->x64_value, x64_value);
+    PyObject *olds[7] = {self->jitted, self->general, self->failed, self->x64,
+                         self->ndarray, self->jax_array, self->np_array};
+    Py_INCREF(jitted); Py_INCREF(general); Py_INCREF(failed); Py_INCREF(x64);
+    Py_INCREF(ndarray); Py_INCREF(jax_array); Py_INCREF(np_array);
+    self->jitted = jitted;
+    self->general = general;
+    self->failed = failed;
+    self->x64 = x64;
+    self->ndarray = ndarray;
+    self->jax_array = jax_array;
+    self->np_array = np_array;
+    self->swap = swap;
+    self->fast = fast;
+    for (int i = 0; i < 7; i++)
+        Py_XDECREF(olds[i]);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+dispatcher_get_calls(Dispatcher *self, void *closure)
+{
+    return PyLong_FromSsize_t(self->calls);
+}
+
+static int
+dispatcher_set_calls(Dispatcher *self, PyObject *value, void *closure)
+{
+    Py_ssize_t n = value == NULL ? -1 : PyLong_AsSsize_t(value);
+    if (n == -1 && PyErr_Occurred())
+        return -1;
+    self->calls = n;
+    return 0;
+}
+
+static PyObject *
+dispatcher_call(PyObject *callable, PyObject *args, PyObject *kwargs)
+{
+    return PyVectorcall_Call(callable, args, kwargs);
+}
+
+static int
+dispatcher_traverse(Dispatcher *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->jitted);
+    Py_VISIT(self->general);
+    Py_VISIT(self->failed);
+    Py_VISIT(self->x64);
+    Py_VISIT(self->x64_value);
+    Py_VISIT(self->ndarray);
+    Py_VISIT(self->jax_array);
+    Py_VISIT(self->np_array);
+    return 0;
+}
+
+static int
+dispatcher_clear(Dispatcher *self)
+{
+    Py_CLEAR(self->jitted);
+    Py_CLEAR(self->general);
+    Py_CLEAR(self->failed);
+    Py_CLEAR(self->x64);
+    Py_CLEAR(self->x64_value);
+    Py_CLEAR(self->ndarray);
+    Py_CLEAR(self->jax_array);
+    Py_CLEAR(self->np_array);
+    return 0;
+}
+
+static void
+dispatcher_dealloc(Dispatcher *self)
+{
+    PyObject_GC_UnTrack(self);
+    dispatcher_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    Dispatcher *self = (Dispatcher *)type->tp_alloc(type, 0);
+    if (self != NULL)
+        self->vectorcall = dispatcher_vectorcall;
+    return (PyObject *)self;
+}
+
+static PyMethodDef dispatcher_methods[] = {
+    {"bind", (PyCFunction)dispatcher_bind, METH_VARARGS,
+     "bind(jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef dispatcher_getset[] = {
+    {"_calls", (getter)dispatcher_get_calls, (setter)dispatcher_set_calls,
+     "calls so far", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject DispatcherType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "jitflow._dispatch.Dispatcher",
+    .tp_doc = "The cache-hit path of a jitflow function (see jitflow/_dispatch.c).",
+    .tp_basicsize = sizeof(Dispatcher),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL |
+                Py_TPFLAGS_BASETYPE,
+    .tp_new = dispatcher_new,
+    .tp_dealloc = (destructor)dispatcher_dealloc,
+    .tp_traverse = (traverseproc)dispatcher_traverse,
+    .tp_clear = (inquiry)dispatcher_clear,
+    .tp_call = dispatcher_call,
+    .tp_vectorcall_offset = offsetof(Dispatcher, vectorcall),
+    .tp_methods = dispatcher_methods,
+    .tp_getset = dispatcher_getset,
+};
+
+static struct PyModuleDef dispatch_module = {
+    PyModuleDef_HEAD_INIT, "jitflow._dispatch",
+    "jitflow's cache-hit path in C (optional; jitflow/function.py has the same in Python).",
+    -1, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__dispatch(void)
+{
+    if (PyType_Ready(&DispatcherType) < 0)
+        return NULL;
+    str_value = PyUnicode_InternFromString("value");
+    str_swap_local = PyUnicode_InternFromString("swap_local");
+    str_set_local = PyUnicode_InternFromString("set_local");
+    str_finish = PyUnicode_InternFromString("finish");
+    empty_tuple = PyTuple_New(0);
+    if (!str_value || !str_swap_local || !str_set_local || !str_finish ||
+        !empty_tuple)
+        return NULL;
+    PyObject *m = PyModule_Create(&dispatch_module);
+    if (m == NULL)
+        return NULL;
+    Py_INCREF(&DispatcherType);
+    if (PyModule_AddObject(m, "Dispatcher", (PyObject *)&DispatcherType) < 0) {
+        Py_DECREF(&DispatcherType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
