@@ -284,3 +284,19 @@ def test_arguments_the_program_never_reads_are_not_passed_to_it():
     out = np.zeros(4)
     jitflow.function(fill)(out, 3.0)
     np.testing.assert_array_equal(out, np.full(4, 3.0))
+
+
+def test_keyword_arguments_are_positional_calls():
+    """f(x, y=y) runs f(x, y)'s compiled program, and counts as one call."""
+    def f(x, y, scale=2.0):
+        return np.sin(x) * y * scale
+
+    g = jitflow.function(f)
+    x, y = np.ones(4), np.arange(4.0)
+    for call, want in [(lambda: g(x, y=y), f(x, y)), (lambda: g(y=y, x=x), f(x, y)),
+                       (lambda: g(x, y), f(x, y)), (lambda: g(x, scale=1.5, y=y), f(x, y, 1.5))]:
+        np.testing.assert_allclose(call(), want)
+    info = g.cache_info()
+    assert (info.hits, info.misses) == (2, 2)  # (x, y) once, (x, y, scale) once
+    with pytest.raises(jitflow.InvalidArgumentError, match="missing a required argument"):
+        g(x, z=1.0)
