@@ -36,8 +36,9 @@ typedef struct {
 static PyObject *str_value, *str_swap_local, *str_set_local, *str_finish;
 static PyObject *empty_tuple;
 
+/* The positional arguments as a tuple (for the Python callees that take one). */
 static PyObject *
-call_general(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+args_tuple(PyObject *const *args, Py_ssize_t nargs)
 {
     PyObject *tuple = PyTuple_New(nargs);
     if (tuple == NULL)
@@ -46,6 +47,15 @@ call_general(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs, PyObject
         Py_INCREF(args[i]);
         PyTuple_SET_ITEM(tuple, i, args[i]);
     }
+    return tuple;
+}
+
+static PyObject *
+call_general(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *tuple = args_tuple(args, nargs);
+    if (tuple == NULL)
+        return NULL;
     PyObject *kwargs = PyDict_New();
     if (kwargs == NULL) {
         Py_DECREF(tuple);
@@ -74,12 +84,8 @@ report_failure(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
     PyErr_NormalizeException(&type, &value, &tb);
     if (tb != NULL)
         PyException_SetTraceback(value, tb);
-    PyObject *tuple = PyTuple_New(nargs);
+    PyObject *tuple = args_tuple(args, nargs);
     if (tuple != NULL) {
-        for (Py_ssize_t i = 0; i < nargs; i++) {
-            Py_INCREF(args[i]);
-            PyTuple_SET_ITEM(tuple, i, args[i]);
-        }
         PyObject *r = PyObject_CallFunctionObjArgs(self->failed, value, Py_None, tuple, NULL);
         Py_XDECREF(r);  /* failed always raises; a return would be a bug there */
         Py_DECREF(tuple);
@@ -169,12 +175,8 @@ dispatcher_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
     Py_ssize_t pos = 0;
     PyObject *entry, *arrays, *finished = NULL;
     if (PyDict_Next(res, &pos, &entry, &arrays)) {
-        PyObject *tuple = PyTuple_New(nargs);
+        PyObject *tuple = args_tuple(args, nargs);
         if (tuple != NULL) {
-            for (Py_ssize_t i = 0; i < nargs; i++) {
-                Py_INCREF(args[i]);
-                PyTuple_SET_ITEM(tuple, i, args[i]);
-            }
             PyObject *finish = PyObject_GetAttr(entry, str_finish);
             if (finish != NULL) {
                 finished = PyObject_CallFunctionObjArgs(

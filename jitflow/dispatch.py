@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import os
 
-import numpy as np
+from jitflow.entry import to_numpy
 
 try:
     from jitflow._dispatch import Dispatcher as CDispatcher
@@ -121,6 +121,5 @@ else:
 
 def to_numpy_result(res, jax_out: bool):
     """What a call returns for ``jitted``'s bare results (``general``'s path)."""
-    if type(res) is tuple:
-        return res[0] if jax_out else np.array(res[0])[()]
-    return res if jax_out else np.array(res)
+    array = res[0] if type(res) is tuple else res
+    return array if jax_out else to_numpy(array)

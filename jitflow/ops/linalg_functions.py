@@ -67,11 +67,7 @@ def _numpy_dtype(name: str, fn, *dtypes, pick: int = 0) -> np.dtype:
 
 def _stacked_square(name: str, a) -> None:
     """NumPy's ``_assert_stacked_square``, with its messages."""
-    if a.ndim < 2:
-        raise errors.LinAlgError(at_user_line(
-            f"np.linalg.{name}: {a.ndim}-dimensional array given. Array must be at least "
-            "two-dimensional"
-        ))
+    _stacked_2d(name, a)
     if a.shape[-1] != a.shape[-2]:
         raise errors.LinAlgError(at_user_line(
             f"np.linalg.{name}: Last 2 dimensions of the array must be square"
