@@ -16,7 +16,7 @@ from jax.extend.mlir.dialects import chlo
 from jax.extend.mlir.dialects import stablehlo as hlo
 
 from jitflow import errors
-from jitflow.ops import mlir
+from jitflow.ops import casts, mlir
 from jitflow.ops.constants import constant, constant_p
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import bind
@@ -53,8 +53,7 @@ def _unary(name, emit, kinds="iufcb", out_dtype=None, differentiable=True):
     return primitive(name, abstract_eval, lower, differentiable=differentiable)
 
 
-def _binary(name, emit, kinds="iufcb", differentiable=True):
-    """Define a binary elementwise primitive lowered by ``emit(x, y) -> ir.Value``."""
+def _binary_eval(name, kinds):
     check = _float_only(name, kinds)
 
     def abstract_eval(x, y):
@@ -62,10 +61,16 @@ def _binary(name, emit, kinds="iufcb", differentiable=True):
         check(out)
         return out
 
+    return abstract_eval
+
+
+def _binary(name, emit, kinds="iufcb", differentiable=True):
+    """Define a binary elementwise primitive lowered by ``emit(x, y) -> ir.Value``."""
+
     def lower(ctx, x, y):
         return [emit(x, y)]
 
-    return primitive(name, abstract_eval, lower, differentiable=differentiable)
+    return primitive(name, _binary_eval(name, kinds), lower, differentiable=differentiable)
 
 
 def _real_dtype(dtype):
@@ -113,7 +118,6 @@ sub_p = _binary("subtract", hlo.subtract, "iufc")
 mul_p = _binary("multiply", hlo.multiply)
 div_p = _binary("divide", hlo.divide, "iufc")
 rem_p = _binary("remainder", hlo.remainder, "iuf")
-pow_p = _binary("power", hlo.power, "fc")  # integers: int_pow_p (XLA's reads 6 bits)
 max_p = _binary("maximum", hlo.maximum, "iufb")
 min_p = _binary("minimum", hlo.minimum, "iufb")
 atan2_p = _binary("atan2", hlo.atan2, F)
@@ -124,6 +128,35 @@ shl_p = _binary("shift_left", hlo.shift_left, "iu", differentiable=False)
 shr_a_p = _binary("shift_right_arithmetic", hlo.shift_right_arithmetic, "iu", differentiable=False)
 shr_l_p = _binary("shift_right_logical", hlo.shift_right_logical, "iu", differentiable=False)
 nextafter_p = _binary("nextafter", chlo.next_after, F, differentiable=False)
+
+
+def _power_lower(ctx, x, y) -> ir.Value:
+    """C's pow, behind a select XLA cannot see through.
+
+    XLA's algebraic simplifier rewrites ``log(pow(a, b))`` to ``b * log(|a|)``: finite where
+    NumPy gives NaN (a < 0) or inf (overflow). The select keeps an identity pow already
+    has (``1 ** y`` is 1, NaN included; complex ``0 ** z`` is 0 for Re z > 0, as NumPy's
+    npy_cpow, where XLA gives NaN), so the result is C's, and the rewrite no longer matches.
+    """
+    aval = ctx.in_avals[0]
+    eq = hlo.ComparisonDirectionAttr.get("EQ")
+    if aval.dtype.kind == "c":
+        part = AbstractArray(aval.shape, _real_dtype(aval.dtype))
+        zero = mlir.full_like_aval(0, part)
+        gt = hlo.ComparisonDirectionAttr.get("GT")
+        base_zero = hlo.and_(
+            hlo.compare(hlo.real(x), zero, eq), hlo.compare(hlo.imag(x), zero, eq)
+        )
+        pick = hlo.and_(base_zero, hlo.compare(hlo.real(y), zero, gt))
+        return hlo.select(pick, mlir.full_like_aval(0, aval), hlo.power(x, y))
+    one = mlir.full_like_aval(1, aval)
+    return hlo.select(hlo.compare(x, one, eq), one, hlo.power(x, y))
+
+
+# Integers use int_pow_p (XLA's integer pow reads only 6 exponent bits).
+pow_p = primitive(
+    "power", _binary_eval("power", "fc"), lambda ctx, x, y: [_power_lower(ctx, x, y)]
+)
 
 
 # -- compare, select, convert --------------------------------------------------------------
@@ -181,8 +214,15 @@ def _convert_lower(ctx, x, *, dtype, weak=False):
     if dst.dtype == np.bool_:  # NumPy: nonzero is True (NaN too)
         zero = mlir.full_like_aval(0, src)
         return _compare_lower(ctx, x, zero, direction="NE")
+    if src.dtype == np.bool_ and dst.dtype.kind in "fc":
+        # As a select, not a convert: XLA rewrites convert(pred) * v to select(pred, v, 0),
+        # which gives 0 where IEEE (and NumPy) give NaN: False * inf, False / False.
+        return [hlo.select(x, mlir.full_like_aval(1, dst), mlir.full_like_aval(0, dst))]
     if src.dtype.kind == "c" and dst.dtype.kind != "c":
         x = hlo.real(x)  # NumPy drops the imaginary part (with a ComplexWarning)
+        src = src.update(dtype=_real_dtype(src.dtype))
+    if src.dtype.kind == "f" and dst.dtype.kind in "iu":  # NaN, inf, out of range: as x86
+        return [casts.float_to_int(x, src, dst)]
     return [hlo.convert(mlir.tensor_type(dst), x)]
 
 

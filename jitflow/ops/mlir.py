@@ -73,7 +73,9 @@ def _scalar_attr(scalar: np.generic) -> ir.Attribute:
     if kind == "b":
         return ir.IntegerAttr.get(etype, int(bool(scalar)))
     if kind in "iu":
-        return ir.IntegerAttr.get(etype, int(scalar))
+        # The binding takes an int64: a uint64 above its range goes in as the same bits.
+        value = int(scalar)
+        return ir.IntegerAttr.get(etype, value - 2**64 if value >= 2**63 else value)
     return ir.FloatAttr.get(etype, float(scalar))
 
 

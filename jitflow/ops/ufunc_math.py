@@ -251,8 +251,13 @@ def _exact_powers(x: Value, r: Value, base: int) -> Value:
 
 def _log_base(base: int):
     def impl(x):
-        r = ew.mul(ew.apply(ew.log_p, x), ew.full_like(x, 1 / math.log(base)))
-        return _exact_powers(x, r, base) if x.dtype.kind == "f" else r
+        r = ew.apply(ew.log_p, x)
+        if x.dtype.kind == "c":  # each part scaled, as NumPy: log10(0j) is -inf+0j, not NaN
+            re, im = ew.apply(ew.real_p, r), ew.apply(ew.imag_p, r)
+            scale = ew.full_like(re, 1 / math.log(base))
+            return ew.make_complex(ew.mul(re, scale), ew.mul(im, scale))
+        r = ew.mul(r, ew.full_like(x, 1 / math.log(base)))
+        return _exact_powers(x, r, base)
 
     return impl
 

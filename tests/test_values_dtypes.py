@@ -1,0 +1,121 @@
+"""Values and dtypes as NumPy computes them, at the edges: casts of NaN and out-of-range
+floats, powers and logarithms XLA would rewrite, complex zeros, bool division, uint64
+indices and constants, NEP 50 scalars and 0-d arrays. NumPy running the same undecorated
+function is the oracle throughout."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import jitflow
+from tests.oracle import assert_matches, assert_same
+
+
+def _both(fn, *args):
+    """``fn(*args)`` under NumPy and under jitflow, NumPy's RuntimeWarnings silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = fn(*args)
+    return expected, jitflow.function(fn)(*args)
+
+
+# -- float -> integer casts ---------------------------------------------------------------
+
+_CAST_VALUES = [
+    np.nan, np.inf, -np.inf, 0.0, -0.0, 0.7, -0.7, -1.0, 255.0, 256.0, -129.0, 300.5,
+    -300.5, 65543.0, 2.0**31 - 1, 2.0**31, -(2.0**31), -(2.0**31) - 1, 2.0**32 + 5, 3e10,
+    -3e10, 2.0**53 + 2, 2.0**63, -(2.0**63), -(2.0**63) - 4096, 1.5e19, 2.0**64, 1e20, -1e20,
+]
+_INT_TYPES = [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
+
+
+def _astype_each(x, dtype):
+    """NumPy's cast of each element on its own (NumPy's scalar loop)."""
+    return np.array([np.array([v]).astype(dtype)[0] for v in x], dtype=dtype)
+
+
+@pytest.mark.parametrize("src", [np.float16, np.float32, np.float64, np.complex128])
+@pytest.mark.parametrize("dst", _INT_TYPES)
+def test_float_to_int_cast_of_special_values(src, dst):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x = np.array(_CAST_VALUES).astype(src)
+        # NumPy's SIMD loop gives other values than its scalar loop for uint32 of NaN and
+        # out-of-range floats (position-dependent); jitflow follows the scalar loop.
+        expected = _astype_each(x, dst) if dst is np.uint32 else x.astype(dst)
+    got = jitflow.function(lambda a: a.astype(dst))(x)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected, err_msg=f"{x}")
+
+
+def test_float_to_int_cast_of_random_values():
+    rng = np.random.default_rng(0)
+    x = 10.0 ** rng.uniform(-2, 21, 4000) * rng.choice([-1.0, 1.0], 4000)
+    for dst in _INT_TYPES:
+        _, got = _both(lambda a, d=dst: a.astype(d), x)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = _astype_each(x, dst)
+        np.testing.assert_array_equal(got, expected, err_msg=str(dst))
+
+
+def test_float_to_int_cast_in_out_and_setitem():
+    """Every cast jitflow makes goes through the same rule: out=, item assignment."""
+
+    def f(x, i):
+        np.add(x, 0.0, out=i, casting="unsafe")
+        j = np.zeros_like(i)
+        j[:] = x
+        return i, j
+
+    x = np.array([np.nan, np.inf, -1.5, 3e10])
+    i = np.zeros(4, np.int32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert_matches(f, x, i)
+
+
+# -- powers, logarithms, complex zero, bool division -------------------------------------
+
+
+def test_log_of_power_is_not_rewritten():
+    """XLA rewrites log(pow(a, b)) to b * log|a|; NumPy gives NaN (a < 0) or inf."""
+    x = np.array([-3.0, 2.0, 10.0, -3.0, 1.0, 0.0])
+    y = np.array([0.5, 3.0, 400.0, 3.0, np.nan, -1.0])
+    for fn in (lambda a, b: np.log(a**b), lambda a, b: np.log2(np.power(a, b)),
+               lambda a, b: np.log(a.astype(np.float32) ** b.astype(np.float32))):
+        expected, got = _both(fn, x, y)
+        assert_same(got, expected)
+
+
+def test_complex_power_of_zero():
+    z = np.zeros(8, complex)
+    w = np.array([1 + 1j, -1 + 0j, 1j, 0j, 2 + 0j, 0.5 + 0j, -1 + 1j, complex(np.nan, 0)])
+    for dtype in (np.complex64, np.complex128):
+        expected, got = _both(lambda a, b: a**b, z.astype(dtype), w.astype(dtype))
+        assert_same(got, expected)
+    expected, got = _both(lambda a, b: a**b, np.array([1 + 0j, 2 + 0j]), w[:2])
+    assert_same(got, expected)
+
+
+@pytest.mark.parametrize("fn", [np.log10, np.log2, np.log])
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_log_of_complex_zero(fn, dtype):
+    z = np.array([0j, complex(-0.0, -0.0), complex(0.0, -0.0), 1 + 1j, -2 + 0j]).astype(dtype)
+    expected, got = _both(lambda a: fn(a), z)
+    assert_same(got, expected)
+
+
+@pytest.mark.parametrize(
+    "divisor", [np.False_, np.True_, np.array([0]), np.array([False]), np.array([False, True])]
+)
+def test_bool_division_and_multiplication_by_special_values(divisor):
+    a = np.array([False, True])
+    for fn in (lambda p, q: p / q, lambda p, q: q / p, lambda p, q: p * (q / q)):
+        expected, got = _both(fn, a, divisor)
+        assert_same(got, expected)
+    expected, got = _both(lambda p, v: p * v, a, np.array([np.inf]))
+    assert_same(got, expected)
