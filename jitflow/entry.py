@@ -19,8 +19,7 @@ from jitflow.autograph import effects as run_time_effects
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.host_call import Program, call_program
 from jitflow.lowering.module import lower_graph, used_inputs
-from jitflow.ops import checks
-from jitflow.ops.host import SINKS, host_record_p
+from jitflow.ops import checks, host
 from jitflow.tracer.trace import DYNAMIC, TracedFunction
 
 
@@ -63,10 +62,12 @@ class Entry:
             traced.out_tree.num_nodes == 1 and len(traced.out_static) == 1
             and traced.out_static[0] is DYNAMIC
             and not traced.writeback and not traced.effects and not any(self.big)
-            and traced.check is None
+            and traced.check is None and not isinstance(runnable, Program)
         )
 
         self.finish = self._finisher()
+        if isinstance(runnable, Program):  # its last output is the call id
+            self.finish = _taking_call_rows(self.finish)
 
     def call(self, *args):
         """Inside ``jax.jit``: the program's output arrays for ``args``."""
@@ -126,10 +127,25 @@ class Entry:
         return finish
 
 
+def _taking_call_rows(finish):
+    """``finish`` for a program with host callbacks: the rows the call sent to the host are
+    taken out of the shared store first (whether the call then returns or raises) and its
+    prints and asserts replay those alone, whatever other threads' calls sent meanwhile."""
+
+    def finish_call(arrays, leaves, jax_out):
+        *arrays, call = arrays
+        if isinstance(call, jax.core.Tracer):  # inside a JAX transformation: see run_effect
+            return finish(arrays, leaves, jax_out)
+        with host.replaying(host.take_call(call)):
+            return finish(arrays, leaves, jax_out)
+
+    return finish_call
+
+
 def _has_host_records(graph) -> bool:
     """Whether ``graph`` (or a region in it) sends values to the host while it runs."""
     return any(
-        op.prim is host_record_p or any(_has_host_records(r) for r in op.regions)
+        op.prim is host.host_record_p or any(_has_host_records(r) for r in op.regions)
         for op in graph.ops
     )
 
@@ -143,8 +159,6 @@ def raise_failed_check(arrays, check) -> None:
         return
     error = checks.failure(arrays[at], sites)
     if error is not None:
-        for sink in SINKS.values():
-            sink.clear()  # rows this call sent to the host are never replayed
         raise error
 
 

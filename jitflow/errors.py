@@ -38,6 +38,11 @@ class IndexingError(JitflowError, IndexError):
     """An index NumPy would refuse (out of bounds, too many indices, not an integer)."""
 
 
+class IndexOverflowError(IndexingError, OverflowError):
+    """A uint64 scalar index of 2**63 or more: NumPy raises OverflowError (it does not fit
+    a C long); an IndexError too, so ``except IndexError`` catches every bad index."""
+
+
 class InvalidValueError(JitflowError, ValueError):
     """A value NumPy refuses once it sees it (an integer to a negative integer power)."""
 

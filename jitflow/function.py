@@ -30,12 +30,12 @@ from typing import Any, Callable
 import jax
 import jax.tree_util as tree_util
 import numpy as np
+from jax._src.array import ArrayImpl
 
 from jitflow import autograph, errors
 from jitflow.dispatch import Dispatcher, to_numpy_result
 from jitflow.entry import Entry, compile_entry
 from jitflow.lowering.module import module_text
-from jitflow.ops.host import SINKS
 from jitflow.tracer.avals import AbstractArray, check_dtype
 from jitflow.signature import (
     Static,
@@ -50,7 +50,10 @@ from jitflow.signature import (
 from jitflow.tracer.source import is_internal, user_traceback
 from jitflow.tracer.trace import DYNAMIC, trace
 
-_ArrayImpl = type(jax.numpy.zeros(()))  # the concrete jax.Array class
+# The concrete jax.Array class (the dispatcher's exact-type check), named without making an
+# array: that would start JAX's backend at import, and a process that forks before its
+# first call would hand its children a backend they cannot use.
+_ArrayImpl = ArrayImpl
 _X64 = jax.enable_x64  # NumPy semantics need float64 and int64 inside the call
 # Entering ``jax.enable_x64(True)`` as a context manager costs ~1 µs per call; swapping
 # the thread-local value directly costs ~0.1 µs. Use the swap where this JAX has it and
@@ -177,8 +180,6 @@ class Function(Dispatcher):
     def _failed(self, e: Exception, static, dyn):
         """Re-raise a failed call: jitflow errors without JAX's frames, JAX's argument
         errors in jitflow's words."""
-        for sink in SINKS.values():
-            sink.clear()  # rows a failed call sent to the host are never replayed
         if isinstance(e, errors.JitflowError):
             # JAX notes that it filtered its frames; jitflow filters them all itself.
             notes = getattr(e, "__notes__", None)

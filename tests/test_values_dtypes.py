@@ -119,3 +119,65 @@ def test_bool_division_and_multiplication_by_special_values(divisor):
         assert_same(got, expected)
     expected, got = _both(lambda p, v: p * v, a, np.array([np.inf]))
     assert_same(got, expected)
+
+
+# -- uint64 indices and constants ---------------------------------------------------------
+
+
+def _raises_like_numpy(fn, *args):
+    """``fn`` raises under jitflow an error of the class NumPy raises, and changes none of
+    the arguments."""
+    with pytest.raises(Exception) as expected:
+        fn(*[np.copy(a) for a in args])
+    copies = [np.copy(a) for a in args]
+    with pytest.raises(type(expected.value)) as got:
+        jitflow.function(fn)(*copies)
+    assert isinstance(got.value, jitflow.errors.JitflowError)
+    for a, c in zip(args, copies):
+        np.testing.assert_array_equal(a, c)
+    return got.value
+
+
+def _get(x, i):
+    return x[i]
+
+
+def _set(x, i):
+    x[i] = -1.0
+
+
+@pytest.mark.parametrize("fn", [_get, _set])
+@pytest.mark.parametrize("i", [2**64 - 1, 2**63, 2**63 + 5])
+def test_uint64_scalar_index_beyond_int64_raises(fn, i):
+    x = np.array([10.0, 20.0, 30.0])
+    for index in (np.uint64(i), np.array(i, np.uint64)):
+        error = _raises_like_numpy(fn, x, index)
+        assert isinstance(error, (OverflowError, IndexError))
+        assert str(i) in str(error)  # not as a negative int64
+
+
+@pytest.mark.parametrize("i", [0, 2, 3, 2**63 - 1])
+def test_uint64_scalar_index_in_int64_range(i):
+    x = np.array([10.0, 20.0, 30.0])
+    if i < 3:
+        assert_matches(_get, x, np.uint64(i))
+        assert_matches(_set, x, np.uint64(i))
+    else:
+        assert str(i) in str(_raises_like_numpy(_get, x, np.uint64(i)))
+
+
+def test_uint64_index_arrays_wrap_as_numpy():
+    """NumPy converts a uint64 index array to intp: 2**64 - 1 is -1 there."""
+    x = np.array([10.0, 20.0, 30.0])
+    idx = np.array([2**64 - 1, 2**64 - 3, 1], np.uint64)
+    assert_matches(_get, x, idx)
+    assert_matches(_set, x, idx)
+    assert_matches(lambda a, i: np.take(a, i), x, idx)
+    _raises_like_numpy(_get, x, np.array([2**63], np.uint64))
+
+
+@pytest.mark.parametrize("k", [2**64 - 1, 2**63, 2**63 + 7, 2**63 - 1])
+def test_uint64_constants_beyond_int64(k):
+    a = np.arange(3, dtype=np.uint64)
+    assert_matches(lambda x: x + k, a)
+    assert_matches(lambda x: (x * 0 + np.uint64(k), x == k, x - k), a)

@@ -12,13 +12,14 @@ An effect is ``(kind, values, extra)`` with ``values[0]`` the condition under wh
   body's effects in program order inside each.
 * ``"host"``: the effects of a staged ``while`` body, sent to the host once per iteration
   (:mod:`jitflow.autograph.while_effects`): ``values[1]`` is how many iterations ran;
-  ``extra`` is ``(sink, structure)``; that many rows are taken from the sink, unless the
-  sink printed them while the program ran (then only a failed assert is raised).
+  ``extra`` is ``(sink, structure)``; that many rows are taken from this call's rows of
+  the sink, unless the sink printed them while the program ran (then only a failed assert
+  is raised).
 """
 
 from __future__ import annotations
 
-from jitflow.ops.host import SINKS
+from jitflow.ops import host
 
 
 def run(kind: str, values, extra) -> None:
@@ -41,13 +42,13 @@ def run(kind: str, values, extra) -> None:
                 run(sub_kind, row, sub_extra)
     elif kind == "host":
         sink, structure = extra
-        target = SINKS[sink]
-        if target.on_row is not None:  # printed while the program ran
-            failed, target.failed = target.failed, None
+        received = host.replayed_rows(sink)
+        if sink.on_row is not None:  # printed while the program ran
+            failed, received.failed = received.failed, None
             if failed is not None:
-                raise AssertionError(failed)
+                raise failed.with_traceback(None)
             return
-        rows = [target.rows.popleft() for _ in range(int(values[0]))]  # taken before a
+        rows = [received.rows.popleft() for _ in range(int(values[0]))]  # taken before a
         for row in rows:  # failing assert can stop the replay
             run_row(structure, row)
     else:
@@ -60,19 +61,24 @@ def run_row(structure, row) -> None:
         run(sub_kind, [row[x] if how == "row" else x for how, x in items], sub_extra)
 
 
-def row_printer(structure, sink, checked: bool = False):
-    """``on_row`` for a sink printed while the program runs: a failed assert is kept (and
-    mutes the rest of the call), to be raised when the call returns. With ``checked``,
-    each row ends with the code of the program's run-time checks: once an index check
-    failed (Python would have raised there), the rest is muted too."""
+class _CheckFailed(Exception):
+    """Marks a call whose run-time check failed while its rows were printed: the call
+    raises the check's error (an IndexError) instead, before its effects run."""
 
-    def on_row(row):
+
+def row_printer(structure, checked: bool = False):
+    """``on_row`` for a sink printed while the program runs: a failed assert is kept in the
+    call's rows (and mutes the rest of the call), to be raised when the call returns. With
+    ``checked``, each row ends with the code of the program's run-time checks: once an
+    index check failed (Python would have raised there), the rest is muted too."""
+
+    def on_row(row, received: host.CallRows) -> None:
         if checked and row[-1]:
-            SINKS[sink].failed = ""  # the call raises the check's IndexError instead
+            received.failed = _CheckFailed()
             return
         try:
             run_row(structure, row)
         except AssertionError as e:
-            SINKS[sink].failed = str(e)
+            received.failed = e
 
     return on_row

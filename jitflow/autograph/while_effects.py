@@ -35,7 +35,7 @@ from jitflow.tracer.source import at_user_line, user_frame
 def staged_while_with_effects(test, body, get_state, set_state, names, effects) -> None:
     """Stage the loop with its effects sent to a host sink (see the module docstring)."""
     src = user_frame()
-    sink = host.sink_for((src.filename, src.lineno) if src else ("<unknown>", 0))
+    sink = host.Sink(f"{src.filename}:{src.lineno}" if src else "<unknown>")
     count = [np.int64(0)]
     spec: list = []
     checked = [False]  # whether each row ends with the checks' code
@@ -70,8 +70,7 @@ def staged_while_with_effects(test, body, get_state, set_state, names, effects) 
     # loop that never ends still shows its output. Anywhere else rows wait for the call to
     # return, to keep the order with effects recorded before this loop.
     immediate = first_top_level_effect()
-    printer = run_time.row_printer(spec[0], sink, checked[0])
-    host.SINKS[sink].set_mode(printer if immediate else None)
+    sink.on_row = run_time.row_printer(spec[0], checked[0]) if immediate else None
     if not record_effect(("host", (True, count[0]), (sink, spec[0]))):
         raise EffectsInLoop(effects)
 

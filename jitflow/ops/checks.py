@@ -34,6 +34,7 @@ from jitflow.tracer.ir import Value
 from jitflow.tracer.source import at_user_line
 
 _VALUE = "\x00index\x00"  # where the offending index goes in a site's message
+_UNSIGNED = "\x00unsigned\x00"  # the same, read as a uint64 (its bits travel as int64)
 
 
 def check_index(index: Value, n: int, axis: int) -> None:
@@ -59,6 +60,18 @@ def check_index(index: Value, n: int, axis: int) -> None:
         failed, value = bad, index
     message = f"index {_VALUE} is out of bounds for axis {axis} with size {n}"
     _record(failed, value, errors.IndexingError, at_user_line(message))
+
+
+def check_index_fits(index: Value) -> None:
+    """A uint64 scalar index must fit an int64: NumPy raises OverflowError otherwise (as
+    index, ``np.uint64(2**64 - 1)`` is not -1; an index *array* of uint64 wraps)."""
+    bits = ew.bitcast(index, np.int64)
+    bad = ew.compare(bits, constant(np.int64(0)), "LT")
+    message = (
+        f"index {_UNSIGNED} does not fit in an int64 (NumPy raises OverflowError: "
+        "Python int too large to convert to C long)"
+    )
+    _record(bad, bits, errors.IndexOverflowError, at_user_line(message))
 
 
 def check_not_any(bad: Value, error: type, message: str) -> None:
@@ -99,5 +112,6 @@ def failure(error, sites) -> errors.JitflowError | None:
     code, value = np.asarray(error).tolist()
     if code:
         kind, message = sites[code - 1]
+        message = message.replace(_UNSIGNED, str(value % 2**64))
         return kind(message.replace(_VALUE, str(value)))
     return None

@@ -4,9 +4,11 @@ A ``print``/``assert`` of traced values inside a ``while`` loop on a traced cond
 each iteration's values, and the trip count is only known at run time, so they cannot be
 buffered in an array carried by the loop (as staged ``for`` loops do). ``host_record``
 passes them to a Python callback (XLA's host callback, the mechanism of
-``jax.debug.callback``) that hands them to a *sink*: kept there for the effects runner to
+``jax.debug.callback``) that hands them to a *sink*: kept for the effects runner to
 replay in order when the call returns (:mod:`jitflow.autograph.effects`), or printed at
 once where that keeps the program's order (:mod:`jitflow.autograph.while_effects`).
+Rows are kept per call, not per process: calls run at the same time in several threads
+(and XLA may run a callback in a thread of its own), so each call's rows carry its id.
 
 A host callback must be registered with the executable being compiled, so a program with
 ``host_record`` is lowered inside JAX's own lowering (:mod:`jitflow.lowering.host_call`),
@@ -17,7 +19,9 @@ op prints as a ``custom_call @jitflow.host_record`` placeholder.
 from __future__ import annotations
 
 import collections
+import contextlib
 import contextvars
+import itertools
 
 import numpy as np
 
@@ -25,76 +29,111 @@ from jitflow import errors
 from jitflow.tracer.context import bind
 from jitflow.tracer.ir import primitive
 
-# The JAX LoweringRuleContext of the program being lowered through JAX, if any.
+# The JAX LoweringRuleContext of the program being lowered through JAX, if any, and the
+# MLIR value of its call id (see :func:`new_call`).
 JAX_LOWERING: contextvars.ContextVar = contextvars.ContextVar("jitflow_jax_lowering", default=None)
 
 class Sink:
-    """Where one loop's rows go: kept in ``rows`` (oldest first) to be replayed when the
-    call returns, or, when ``on_row`` is set, handled as they arrive (printed while the
-    program runs; see :mod:`jitflow.autograph.while_effects`)."""
+    """One staged loop's way of handling its rows (made once per staging, so each trace
+    of a loop has its own): kept to be replayed when the call returns, or, when
+    ``on_row`` is set, handled as they arrive (printed while the program runs; see
+    :mod:`jitflow.autograph.while_effects`). The rows themselves belong to one call
+    (:class:`CallRows`), never to the sink: calls in other threads run at the same time."""
+
+    def __init__(self, where: str):
+        self.where = where
+        self.on_row = None  # (row, CallRows) -> None
+
+    def __repr__(self) -> str:
+        return f"sink@{self.where}"
+
+
+class CallRows:
+    """One call's rows of one sink (oldest first), and the exception that stopped it in
+    ``on_row`` (raised when the call returns, as Python would have raised there)."""
 
     def __init__(self):
         self.rows: collections.deque = collections.deque()
-        self.on_row = None  # row -> None
-        self.replay_only = False  # one of the loop's instances must be replayed
-        self.failed: str | None = None  # an assertion that failed in on_row, this call
-
-    def set_mode(self, on_row) -> None:
-        """Print as rows arrive (``on_row``) or replay them (None). Instances of one loop
-        share a sink (an unrolled loop around it), so one that must replay decides."""
-        if on_row is None:
-            self.replay_only = True
-        self.on_row = None if self.replay_only else on_row
-
-    def clear(self) -> None:
-        self.rows.clear()
-        self.failed = None
+        self.failed: BaseException | None = None
 
 
-SINKS: dict[tuple, Sink] = {}
+# Every call of a program with host records asks first for a fresh call id (a host
+# callback of its own, see :func:`jitflow.lowering.host_call`) and passes it with each
+# row, so rows land in their own call's buffers whatever thread XLA runs the callback in;
+# the call takes its buffers out when it returns (:func:`take_call`). int32: the callback's
+# result type does not depend on whether 64-bit types are enabled in XLA's thread.
+_CALLS: dict[int, dict[Sink, CallRows]] = {}
+_IDS = itertools.count(1)
+# The buffers of the call whose effects are being run (see :func:`replaying`).
+_REPLAYING: contextvars.ContextVar = contextvars.ContextVar("jitflow_replaying", default=None)
 
 
-def sink_for(key: tuple) -> tuple:
-    """The sink of a loop, keyed by where it is in the user's source and by the trace (so
-    the traces of one loop share it; runs are replayed in the order they happened)."""
-    SINKS.setdefault(key, Sink())
-    return key
+def new_call() -> tuple:
+    """The host callback that starts a call: its id (dict and counter operations are atomic
+    under the GIL, so threads need no lock here)."""
+    return (np.int32(next(_IDS) % 2**31),)
 
 
-def _eval(*avals, sink: tuple, effect: bool):
+def take_call(call) -> dict:
+    """The buffers of call ``call`` (its id, as the program returned it), taken out of the
+    shared store: nothing of a call stays behind, whether it returns or raises."""
+    return _CALLS.pop(int(call), {})
+
+
+@contextlib.contextmanager
+def replaying(buffers: dict):
+    """Run a call's effects with its ``buffers`` (from :func:`take_call`)."""
+    token = _REPLAYING.set(buffers)
+    try:
+        yield
+    finally:
+        _REPLAYING.reset(token)
+
+
+def replayed_rows(sink: Sink) -> CallRows:
+    """The rows ``sink`` received in the call whose effects are running."""
+    buffers = _REPLAYING.get()
+    return (buffers or {}).get(sink) or CallRows()
+
+
+def _eval(*avals, sink: Sink, effect: bool):
     return ()
 
 
-def _callback(sink: tuple):
-    target = SINKS[sink]
-
-    def record(*arrays):
+def _callback(sink: Sink):
+    def record(call, *arrays):
+        state = _CALLS.setdefault(int(call), {}).setdefault(sink, CallRows())
         row = tuple(np.array(a) for a in arrays)
-        if target.on_row is None:
-            target.rows.append(row)
-        elif target.failed is None:  # after a failed assert, Python would have stopped
-            target.on_row(row)
+        if sink.on_row is None:
+            state.rows.append(row)
+        elif state.failed is None:  # after a failed assert, Python would have stopped
+            try:
+                sink.on_row(row, state)
+            except Exception as e:  # noqa: BLE001 -- raised when the call returns, not in XLA
+                state.failed = e
         return ()
 
     return record
 
 
-def _lower(ctx, *operands, sink: tuple, effect: bool):
+def _lower(ctx, *operands, sink: Sink, effect: bool):
     from jax.extend.mlir import ir
     from jax.extend.mlir.dialects import stablehlo as hlo
 
-    jax_ctx = JAX_LOWERING.get()
-    if jax_ctx is None:  # printed on its own: a placeholder that names the op
+    lowering = JAX_LOWERING.get()
+    if lowering is None:  # printed on its own: a placeholder that names the op
         hlo.CustomCallOp([], list(operands), ir.StringAttr.get("jitflow.host_record"),
                          has_side_effect=ir.BoolAttr.get(True))
         return []
     import jax
     from jax._src.callback import emit_python_callback  # the mechanism of jax.debug.callback
 
-    avals = [jax.core.ShapedArray(a.shape, a.dtype) for a in ctx.in_avals]
+    jax_ctx, call = lowering
+    avals = [jax.core.ShapedArray((), np.int32)]
+    avals += [jax.core.ShapedArray(a.shape, a.dtype) for a in ctx.in_avals]
     jax_ctx = jax_ctx.replace(avals_in=avals, avals_out=[])
     emit_python_callback(
-        jax_ctx, _callback(sink), None, list(operands), avals, [],
+        jax_ctx, _callback(sink), None, [call, *operands], avals, [],
         has_side_effect=True, returns_token=False,
     )
     return []
@@ -104,7 +143,7 @@ host_record_p = primitive("host_record", _eval, _lower, differentiable=False,
                           multiple_results=True)
 
 
-def host_record(values, sink: tuple) -> None:
+def host_record(values, sink: Sink) -> None:
     """Record ``values`` (IR values) into ``sink`` each time the op runs."""
     if any(v.dtype.kind not in "biufc" for v in values):
         raise errors.UnsupportedError("host_record: values must be numeric arrays")

@@ -243,6 +243,10 @@ def wrap_index(v: Value, n: int, axis: int) -> Value:
     """A traced integer index as int64, negatives counted from the end (NumPy's rule),
     checked at run time to lie in [-n, n) unless its range is known to."""
     lo, hi = bounds.static_bounds(v)
+    if v.dtype == np.uint64 and (hi is None or hi >= 2**63):
+        if v.ndim == 0:
+            checks.check_index_fits(v)
+        lo = hi = None  # as int64 (NumPy's intp), an index array of them wraps
     v = ew.convert(v, np.int64)
     if lo is None or hi is None or lo < -n or hi >= n:
         checks.check_index(v, n, axis)
