@@ -7,10 +7,12 @@ lowered to StableHLO and compiled by XLA once per input signature.
 from jitflow import ops as _ops  # noqa: F401  (registers every primitive and NumPy function)
 from jitflow import autograph  # noqa: F401  (jitflow.autograph.to_code, do_not_convert)
 from jitflow.errors import (
+    AxisError,
     DivisionByZeroError,
     DTypeError,
     IndexingError,
     InvalidArgumentError,
+    InvalidOperandError,
     InvalidValueError,
     JitflowError,
     LinAlgError,
@@ -24,12 +26,14 @@ from jitflow.function import CacheInfo, Function, function
 __version__ = "0.1.0"
 
 __all__ = [
+    "AxisError",
     "CacheInfo",
     "DTypeError",
     "DivisionByZeroError",
     "Function",
     "IndexingError",
     "InvalidArgumentError",
+    "InvalidOperandError",
     "InvalidValueError",
     "JitflowError",
     "LinAlgError",

@@ -99,8 +99,7 @@ report_failure(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyObject *
-dispatcher_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
-                      PyObject *kwnames)
+dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Dispatcher *self = (Dispatcher *)callable;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
@@ -190,6 +189,62 @@ dispatcher_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
     }
     Py_DECREF(res);
     return finished;
+}
+
+/* A jitflow error, or an assert of the user's, leaves the call with the user's frames only
+ * (jitflow.tracer.source.user_traceback): the caller's line, then the traced function's
+ * lines where there are any, none of jitflow's or JAX's. This C frame adds none, so a
+ * run-time check that failed (an index out of bounds) shows the caller's line alone.
+ * Other exceptions (a bug in jitflow) keep every frame. */
+static void
+keep_user_frames(void)
+{
+    static PyObject *user_traceback = NULL, *jitflow_error = NULL;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (user_traceback == NULL) {
+        PyObject *source = PyImport_ImportModule("jitflow.tracer.source");
+        PyObject *errors = PyImport_ImportModule("jitflow.errors");
+        if (source != NULL && errors != NULL) {
+            user_traceback = PyObject_GetAttrString(source, "user_traceback");
+            jitflow_error = PyObject_GetAttrString(errors, "JitflowError");
+        }
+        Py_XDECREF(source);
+        Py_XDECREF(errors);
+        if (user_traceback == NULL || jitflow_error == NULL) {
+            Py_CLEAR(user_traceback);
+            Py_CLEAR(jitflow_error);
+        }
+        PyErr_Clear();
+    }
+    if (user_traceback != NULL && value != NULL && tb != NULL &&
+        (PyErr_GivenExceptionMatches(value, jitflow_error) ||
+         PyErr_GivenExceptionMatches(value, PyExc_AssertionError))) {
+        PyObject *filtered = PyObject_CallOneArg(user_traceback, tb);
+        if (filtered == NULL) {
+            PyErr_Clear();
+        } else {
+            PyException_SetTraceback(value, filtered);
+            Py_DECREF(tb);
+            tb = NULL;
+            if (filtered != Py_None)
+                tb = filtered;
+            else
+                Py_DECREF(filtered);
+        }
+    }
+    PyErr_Restore(type, value, tb);
+}
+
+static PyObject *
+dispatcher_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
+                      PyObject *kwnames)
+{
+    PyObject *result = dispatch(callable, args, nargsf, kwnames);
+    if (result == NULL)
+        keep_user_frames();
+    return result;
 }
 
 static PyObject *

@@ -30,6 +30,8 @@ import functools
 import os
 
 from jitflow.entry import to_numpy
+from jitflow.errors import JitflowError
+from jitflow.tracer.source import user_traceback
 
 try:
     from jitflow._dispatch import Dispatcher as CDispatcher
@@ -83,11 +85,19 @@ def _python_path():
             return res[0] if jax_out else array(res[0])[()]
         return res if jax_out else array(res)
 
+    def call_for_user(*args, **kwargs):
+        # As the C dispatcher: a jitflow error or a user's assert shows the user's frames
+        # (this one frame aside), not jitflow's or JAX's.
+        try:
+            return call(*args, **kwargs)
+        except (JitflowError, AssertionError) as e:
+            raise e.with_traceback(user_traceback(e.__traceback__))
+
     def bind(*parts):
         nonlocal jitted, general, failed, x64, ndarray, jax_array, array, swap, fast
         jitted, general, failed, x64, ndarray, jax_array, array, swap, fast = parts
 
-    return call, bind, calls
+    return call_for_user, bind, calls
 
 
 class PythonDispatcher(functools.partial):

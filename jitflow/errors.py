@@ -30,6 +30,16 @@ class ShapeError(JitflowError, ValueError):
     """Shapes do not fit together (broadcasting, reshape, concatenation, indexing)."""
 
 
+class AxisError(ShapeError, np.exceptions.AxisError):
+    """An axis out of bounds: NumPy raises ``numpy.exceptions.AxisError`` (a ValueError and
+    an IndexError), so an ``except`` written for NumPy catches jitflow's too."""
+
+
+class InvalidOperandError(JitflowError, TypeError):
+    """An operand or argument of a NumPy function that NumPy refuses with TypeError (a tuple
+    axis where one int is needed, a 0-d array to ``accumulate``)."""
+
+
 class DTypeError(JitflowError, TypeError):
     """A dtype that XLA cannot hold, or a cast NumPy would refuse."""
 
@@ -62,3 +72,24 @@ class ReadOnlyError(JitflowError, ValueError):
 
 class ConversionError(UnsupportedError):
     """AutoGraph cannot convert a construct of a function (named, with file:line and why)."""
+
+
+# NumPy's exception classes that jitflow mirrors with one of its own, most specific first.
+_LIKE_NUMPY = (
+    (np.exceptions.AxisError, AxisError),
+    (np.linalg.LinAlgError, LinAlgError),
+    (ZeroDivisionError, DivisionByZeroError),
+    (IndexError, IndexingError),
+    (TypeError, InvalidOperandError),
+)
+
+
+def like_numpy(error: BaseException, default: type[JitflowError]) -> type[JitflowError]:
+    """The jitflow class to raise where NumPy refused with ``error`` (NumPy asked on a
+    stand-in, or a NumPy helper such as ``normalize_axis_tuple``): one that derives from
+    NumPy's class, so the user's ``except`` clauses behave as with NumPy; ``default`` (a
+    ValueError class) where none above is more specific."""
+    for numpy_kind, ours in _LIKE_NUMPY:
+        if isinstance(error, numpy_kind):
+            return ours
+    return default

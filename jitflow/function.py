@@ -62,6 +62,11 @@ _SWAP_X64 = hasattr(_X64, "swap_local") and getattr(_X64, "_update_thread_local_
 _RETRACE_WARNING_AT = 6
 
 
+def _a(noun: str) -> str:
+    """``noun`` with its indefinite article (a set, an object)."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def _user_stacklevel() -> int:
     """The ``stacklevel`` that makes a warning issued by jitflow's caller of ``warnings.warn``
     name the user's line (the call), above jitflow's and JAX's frames."""
@@ -188,7 +193,7 @@ class Function(Dispatcher):
             raise e.with_traceback(user_traceback(e.__traceback__)) from None
         if isinstance(e, TypeError):
             for i, leaf in enumerate(dyn):
-                check_leaf(leaf, self._leaf_name(static, i))
+                check_leaf(leaf, self._leaf_name(static, i), self.__name__)
         raise e
 
     def _split(self, args, kwargs):
@@ -218,7 +223,7 @@ class Function(Dispatcher):
             else:
                 names = leaf_names(in_tree, self._signature)
                 raise errors.InvalidArgumentError(
-                    f"{self.__name__}() argument {names[i]} is a {type(leaf).__name__}, which "
+                    f"{self.__name__}() argument {names[i]} is {_a(type(leaf).__name__)}, which "
                     "jitflow cannot trace. Pass NumPy arrays, jax.Arrays, Python or NumPy "
                     "scalars, strings or None (or tuples, lists and dicts of them), or "
                     "name the argument in static_argnames."
@@ -319,7 +324,7 @@ class Function(Dispatcher):
         leaves, in_tree, spec, dyn, _ = self._split(args, kwargs)
         avals = []
         for i, leaf in enumerate(dyn):
-            check_leaf(leaf, self._leaf_name((in_tree, spec), i))
+            check_leaf(leaf, self._leaf_name((in_tree, spec), i), self.__name__)
             avals.append(aval_of(leaf))
         return in_tree, spec, tuple(avals)
 

@@ -62,10 +62,11 @@ def leaf_kind(leaf) -> str:
     return "invalid"
 
 
-def check_leaf(leaf, name: str) -> None:
+def check_leaf(leaf, name: str, function: str) -> None:
+    """Refuse an argument ``name`` of ``function`` whose dtype XLA cannot hold."""
     dtype = getattr(leaf, "dtype", None)
     if dtype is not None:
-        check_dtype(dtype, f"argument {name}")
+        check_dtype(dtype, f"{function}() argument {name}")
 
 
 def aval_of(leaf) -> AbstractArray:

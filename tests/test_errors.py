@@ -96,7 +96,8 @@ def test_traceback_shows_user_frames_not_internals():
     except jitflow.JitflowError as e:
         frames = [fr.filename for fr in traceback.extract_tb(e.__traceback__)]
     assert any(fn.endswith(THIS_FILE) for fn in frames)
-    last_internal = max(i for i, fn in enumerate(frames) if "jitflow" + "/" in fn)
+    # The C dispatcher leaves none of jitflow's frames; the Python one its own call.
+    last_internal = max((i for i, fn in enumerate(frames) if "jitflow" + "/" in fn), default=-1)
     inner = frames[last_internal + 1 :]
     assert inner and all(fn.endswith(THIS_FILE) for fn in inner), frames
 
@@ -119,3 +120,100 @@ def test_numpy_random_inside_is_refused_not_frozen():
         return x + rng.normal(size=x.shape)
 
     _raises(with_generator, np.ones(3), 0, cls=jitflow.UnsupportedError)
+
+
+# -- the contract: NumPy's exception class, the function and argument named -----------------
+
+
+@pytest.mark.parametrize("fn,numpy_class", [
+    (lambda x: np.sum(x, axis=2), np.exceptions.AxisError),
+    (lambda x: np.argmax(x, axis=(0,)), TypeError),
+    (lambda x: np.add.accumulate(x[0, 0]), TypeError),
+    (lambda x: np.quantile(x[:0], 0.5), IndexError),
+    (lambda x: np.convolve(x[0], x[1], "middle"), ValueError),
+    (lambda x: np.moveaxis(x, 0, 5), np.exceptions.AxisError),
+    (lambda x: x + None, TypeError),
+])
+def test_a_refusal_derives_from_numpys_exception(fn, numpy_class):
+    x = np.ones((2, 3))
+    with pytest.raises(numpy_class):
+        fn(x)
+    err = _raises(fn, x, cls=numpy_class)
+    assert isinstance(err, jitflow.JitflowError)
+
+
+def test_code_written_for_numpy_catches_an_axis_error():
+    def total(x, axis):
+        try:
+            return np.sum(x, axis=axis)
+        except np.exceptions.AxisError:  # a ValueError and an IndexError too
+            return np.sum(x)
+
+    f = jitflow.function(total, static_argnames="axis")
+    x = np.arange(6.0).reshape(2, 3)
+    for axis in (1, 5):
+        np.testing.assert_array_equal(f(x, axis), total(x, axis))
+
+
+@pytest.mark.parametrize("arg,what", [
+    (np.array(["a"]), "dtype <U1"),
+    (np.array([1], dtype=object), "dtype object"),
+    ({1, 2}, "is a set"),
+    (object(), "is an object"),
+])
+def test_an_argument_error_names_the_function_and_the_argument(arg, what):
+    def scaled(x, factor):
+        return x * factor
+
+    err = _raises(scaled, np.ones(2), arg)
+    assert "scaled() argument factor" in str(err) and what in str(err)
+
+
+def _internal_frames(err) -> list[str]:
+    from jitflow.tracer.source import is_internal
+
+    frames = traceback.extract_tb(err.__traceback__)
+    return [f"{fr.filename}:{fr.name}" for fr in frames if is_internal(fr.filename)]
+
+
+def _python_dispatched(f):
+    """``f``'s compiled function through the Python dispatcher (the path without C)."""
+    from jitflow import dispatch
+    from jitflow.function import _SWAP_X64, _X64, _ArrayImpl
+
+    d = dispatch.PythonDispatcher()
+    d.bind(f._jitted_flat, f._call_general, f._failed, _X64, np.ndarray, _ArrayImpl,
+           np.array, _SWAP_X64, not f._static_names)
+    return d
+
+
+def bad_index(x, i):
+    return x[i]  # out of bounds: found when the program has run
+
+
+def assert_in_while(x, n):
+    i = 0
+    while i < n:
+        assert x[0] < 5.0, "x[0] too big"
+        i += 1
+    return x
+
+
+@pytest.mark.parametrize("fn,args,cls", [
+    (bad_index, (np.arange(3.0), np.array(9)), IndexError),  # the C fast path
+    (bad_index, (np.arange(3.0), np.int64(9)), IndexError),  # the general path
+    (assert_in_while, (np.array([7.0]), np.int64(2)), AssertionError),
+])
+def test_a_run_time_failure_shows_no_internal_frames(fn, args, cls):
+    from jitflow import dispatch
+
+    f = jitflow.function(fn)
+    with pytest.raises(cls) as info:
+        f(*args)
+    if isinstance(f, dispatch.CDispatcher):
+        assert _internal_frames(info.value) == []
+    frames = traceback.extract_tb(info.value.__traceback__)
+    assert frames[0].filename.endswith(THIS_FILE)
+    with pytest.raises(cls) as info:
+        _python_dispatched(f)(*args)
+    assert [name.split(":")[-1] for name in _internal_frames(info.value)] == ["call_for_user"]

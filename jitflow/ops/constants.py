@@ -62,7 +62,7 @@ def to_value(x) -> Value:
     if isinstance(x, (list, tuple)):
         # Tracers inside raise TracerConversionError here, whose message says np.stack.
         return constant(np.asarray(x))
-    raise errors.UnsupportedError(
+    raise errors.InvalidOperandError(  # a TypeError, as NumPy's for x + None, np.sin("s")
         at_user_line(
             f"A {type(x).__name__} was used where an array is expected; jitflow can trace "
             "NumPy arrays, NumPy scalars and Python numbers."

@@ -100,7 +100,8 @@ def _ask_numpy(name: str, fn) -> np.dtype:
             warnings.simplefilter("ignore")  # NumPy's deprecations of s without axes
             return np.asarray(fn()).dtype
     except (ValueError, IndexError) as e:
-        raise errors.InvalidValueError(at_user_line(f"np.fft.{name}: {e}")) from None
+        raise errors.like_numpy(e, errors.InvalidValueError)(
+            at_user_line(f"np.fft.{name}: {e}")) from None
     except TypeError as e:
         raise errors.DTypeError(at_user_line(f"np.fft.{name}: {e}")) from None
 

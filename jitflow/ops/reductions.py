@@ -116,7 +116,7 @@ def axes_of(name: str, x: Value, axis, ufunc_like: bool = False) -> tuple[int, .
     except errors.JitflowError:
         raise
     except (ValueError, TypeError, IndexError) as e:
-        raise errors.ShapeError(
+        raise errors.like_numpy(e, errors.ShapeError)(
             at_user_line(
                 f"np.{name}: axis={axis!r} is invalid for an array of shape {x.shape} ({e}). "
                 f"Use axes in [-{x.ndim}, {x.ndim}), each at most once."
@@ -131,7 +131,7 @@ def axis_index(name: str, x: Value, axis) -> int:
     except errors.JitflowError:
         raise
     except (TypeError, ValueError, IndexError) as e:
-        raise errors.ShapeError(
+        raise errors.like_numpy(e, errors.ShapeError)(
             at_user_line(
                 f"np.{name}: axis={axis!r} is invalid for an array of shape {x.shape} ({e}). "
                 f"Pass one int axis in [-{x.ndim}, {x.ndim}), or None."

@@ -51,7 +51,7 @@ class _NumpyErrors:
 
 
 _ERROR_CLASSES = (
-    (np.exceptions.AxisError, errors.ShapeError),
+    (np.exceptions.AxisError, errors.AxisError),
     (IndexError, errors.IndexingError),
     (ValueError, errors.ShapeError),
     (TypeError, errors.InvalidArgumentError),

@@ -141,7 +141,7 @@ def _correlate_core(name, a, v, mode):
 
 def _prepare(name, a, v, mode):
     if mode not in ("full", "same", "valid"):
-        raise errors.UnsupportedError(at_user_line(
+        raise errors.InvalidValueError(at_user_line(
             f"np.{name}(mode={mode!r}): the mode must be 'full', 'same' or 'valid' "
             "(NumPy's integer modes are not supported)."))
     a, v = _vector(name, "a", a), _vector(name, "v", v)

@@ -130,7 +130,8 @@ def _ask_numpy(name: str, fn) -> None:
     try:
         fn()
     except (ValueError, IndexError) as e:
-        raise errors.InvalidValueError(at_user_line(f"np.{name}: {e}")) from None
+        raise errors.like_numpy(e, errors.InvalidValueError)(
+            at_user_line(f"np.{name}: {e}")) from None
     except TypeError as e:
         raise errors.DTypeError(at_user_line(f"np.{name}: {e}")) from None
 
@@ -388,7 +389,7 @@ def _quantile(name, np_fn, a, q, axis, method, keepdims, weights, scale):
     if math.prod(shape) == 0:
         return wrap(_filled(0, shape, dtype))
     if n == 0:
-        raise errors.ShapeError(at_user_line(
+        raise errors.IndexingError(at_user_line(
             f"np.{name} over an empty axis of an array of shape {x.shape} (axis={axis!r}): "
             "there is no value to take (NumPy raises IndexError). Guard against empty "
             "arrays outside the decorated function."))

@@ -105,7 +105,7 @@ def _accumulate(ufunc, kind: str):
         rd.no_out(name, out)
         x = to_value(array)
         if x.ndim == 0:
-            raise errors.ShapeError(at_user_line(
+            raise errors.InvalidOperandError(at_user_line(
                 f"np.{name} of a 0-d array: NumPy cannot accumulate on a scalar. Pass a "
                 "1-D array (np.atleast_1d(x))."))
         if axis is None and x.ndim == 1:  # NumPy's one axis, whichever way it is named
