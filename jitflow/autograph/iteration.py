@@ -124,6 +124,8 @@ _warned_lines: set = set()
 
 def staged_for(iterable, extra_test, body, get_state, set_state, names):
     n = _trip_count(iterable)
+    if isinstance(n, int) and n == 0:
+        return  # as in Python, the body never runs (nor is traced: x[i] of an empty x)
     plan = _Plan()
     while True:
         try:

@@ -22,6 +22,7 @@ from jitflow.autograph.item_assignment import (  # noqa: F401
     make_slice, setitem, setitem_aug, ufunc_at,
 )
 from jitflow.autograph.operators import Undefined
+from jitflow.autograph.raising import check_recursion, raise_value  # noqa: F401
 from jitflow.tracer.context import is_tracing
 from jitflow.tracer.source import at_user_line
 
@@ -70,7 +71,9 @@ def converted(f):
         )
     kind = type(f)
     if kind is types.FunctionType:
-        return converter.convert_for_call(f)
+        new = converter.convert_for_call(f)
+        check_recursion(new)
+        return new
     if kind is types.MethodType:
         func = f.__func__
         if type(func) is types.FunctionType:
@@ -85,6 +88,10 @@ def converted(f):
             return _BUILTIN_OPERATORS.get(f, f)
         except TypeError:  # an unhashable class object
             return f
+    if is_tracing():
+        inlined = _inlined(f)
+        if inlined is not None:
+            return inlined
     if kind is functools.partial:
         inner = converted(f.func)
         return f if inner is f.func else functools.partial(inner, *f.args, **f.keywords)
@@ -94,6 +101,24 @@ def converted(f):
         if new is not call:
             return types.MethodType(new, f)
     return f
+
+
+def _inlined(f):
+    """A ``jitflow.function`` called while another is traced runs inline, as its Python
+    function (converted unless it was made with ``autograph=False``), traced into the
+    caller's graph: nested jitflow functions inline as nested ``tf.function``s do (DESIGN
+    decision 15). Its static arguments are Python values here anyway."""
+    from jitflow.function import Function, _BoundFunction
+
+    owner = None
+    if isinstance(f, _BoundFunction):
+        f, owner = f._function, f._instance.value
+    if not isinstance(f, Function):
+        return None
+    fn = f.python_function
+    if f._autograph:
+        fn = converted(fn)
+    return fn if owner is None else types.MethodType(fn, owner)
 
 
 def converted_call(f, args, kwargs=None):

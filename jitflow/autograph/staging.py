@@ -21,7 +21,9 @@ import dataclasses
 import numpy as np
 
 from jitflow import errors
+from jitflow.autograph import aliases
 from jitflow.autograph.operators import Undefined
+from jitflow.autograph.raising import DeadPath
 from jitflow.ops import control_flow as cf
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
@@ -32,9 +34,11 @@ from jitflow.tracer.context import (
     add_input,
     building,
     collecting_effects,
+    current_checks,
     mutation_log,
     new_graph,
     record_effect,
+    region_depth,
 )
 from jitflow.tracer.ir import Graph, Value
 from jitflow.tracer.source import at_user_line, user_frame
@@ -73,6 +77,8 @@ class _Region:
     values: list  # the same, with each tracer replaced by its value at the region's end
     mutated: dict  # id -> (tracer, value before, value after), outer tracers only
     effects: list  # prints/asserts recorded in the region (hoisted by staged_if)
+    local: set  # ids of the values the region's graph made (its inputs included)
+    dead: bool  # the region ended in a raise (DeadPath): its state is what it started with
 
 
 def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=None):
@@ -82,7 +88,7 @@ def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=N
         region_inputs = [add_input(a) for a in inputs]
         if bind_inputs is not None:
             bind_inputs(region_inputs)
-        fn()
+        dead = not _alive(fn, get_state, set_state)()
         after = list(get_state())
         values = [x.value if isinstance(x, Tracer) else x for x in after]
     local = {v.id for v in graph.inputs} | {v.id for op in graph.ops for v in op.outputs}
@@ -94,7 +100,24 @@ def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=N
             mutated[key] = (t, before, t._value)
         t._value = before
     set_state(init)
-    return _Region(graph, after, values, mutated, effects)
+    return _Region(graph, after, values, mutated, effects, local, dead)
+
+
+def _alive(fn, get_state, set_state):
+    """``fn`` run as a path that may end in a staged ``raise``: returns False then, with
+    the state put back as it was before (what the path did after its check does not
+    matter: the call fails whenever the path runs)."""
+
+    def run() -> bool:
+        start = list(get_state())
+        try:
+            fn()
+        except DeadPath:
+            set_state(start)
+            return False
+        return True
+
+    return run
 
 
 def _finish_region(region: _Region, values) -> None:
@@ -160,10 +183,20 @@ def staged_if(cond, body, orelse, get_state, set_state, names):
     pred = _predicate(cond)
     then = _trace_region("then", body, set_state, get_state, init)
     other = _trace_region("else", orelse, set_state, get_state, init)
-    new_state, outs_then, outs_else, slots = list(init), [], [], []
+    new_state, outs_then, outs_else, slots, aliased = list(init), [], [], [], []
     for i, name in enumerate(names):
         if then.state[i] is other.state[i]:  # untouched, or mutated in place (see below)
             new_state[i] = then.state[i]
+            continue
+        if then.dead or other.dead:
+            _from_live_branch(i, then, other, new_state, outs_then, outs_else, slots)
+            paths = [None if r.dead else aliases.alias_path(r.state[i], r.local)
+                     for r in (then, other)]
+            if paths != [None, None]:
+                aliased.append((i, name, [
+                    aliases.export(paths[0], outs_then, outs_else, slots),
+                    aliases.export(paths[1], outs_else, outs_then, slots),
+                ]))
             continue
         a, b = _fill_placeholder(then.values[i], other.values[i])
         b, a = _fill_placeholder(b, a)
@@ -185,6 +218,12 @@ def staged_if(cond, body, orelse, get_state, set_state, names):
             outs_then.append(_converted(a, aval))
             outs_else.append(_converted(b, aval))
             slots.append(("var", i))
+            paths = [aliases.alias_path(r.state[i], r.local) for r in (then, other)]
+            if paths != [None, None]:
+                aliased.append((i, name, [
+                    aliases.export(paths[0], outs_then, outs_else, slots),
+                    aliases.export(paths[1], outs_else, outs_then, slots),
+                ]))
     for key in then.mutated.keys() | other.mutated.keys():
         t, before, _ = (then.mutated.get(key) or other.mutated[key])
         for region, outs in ((then, outs_then), (other, outs_else)):
@@ -197,7 +236,29 @@ def staged_if(cond, body, orelse, get_state, set_state, names):
     results = cf.cond(pred, then.graph, other.graph) if slots else ()
     _apply(results, slots, new_state)
     _hoist_effects(hoisted, results, slots, wrap(pred))
+    conds = (pred, ew.apply(ew.not_p, pred)) if aliased else ()
+    for i, name, paths in aliased:  # a name still aliasing an array on some path
+        pairs = [c for p, branch in zip(paths, conds) for c in
+                 aliases.candidates(p, branch, results)]
+        new_state[i] = aliases.union(new_state[i], pairs, name)
     set_state(new_state)
+    if then.dead and other.dead and region_depth() > 0:
+        raise DeadPath()  # every path raises: so does the enclosing one
+
+
+def _from_live_branch(i, then, other, new_state, outs_then, outs_else, slots) -> None:
+    """Variable ``i`` after an if whose other branch raised: the live branch's value (the
+    raising one yields zeros of its type, never used: the call fails on that path)."""
+    live = other if then.dead else then
+    value = live.values[i]
+    if not isinstance(value, (Value, Tracer)):
+        new_state[i] = live.state[i]  # a Python value (or undefined): as the live path left it
+        return
+    aval = aval_of(value)
+    zeros = _converted(np.zeros(aval.shape, aval.dtype), aval)
+    outs_then.append(_converted(value, aval) if live is then else zeros)
+    outs_else.append(zeros if live is then else _converted(value, aval))
+    slots.append(("var", i))
 
 
 def _effect_outputs(then, other, outs_then, outs_else, slots) -> list:
@@ -347,6 +408,12 @@ def discover_loop(test, body, get_state, set_state, names, init):
     raise errors.DTypeError(at_user_line("The loop's variables do not settle on one dtype."))
 
 
+def _ran_once(test, set_state, init) -> Value:
+    """Whether a loop runs at least once: its condition on the state before it."""
+    set_state(init)
+    return _predicate(test())
+
+
 def _loop_unify(name, before: AbstractArray, after: AbstractArray) -> AbstractArray:
     if before.shape != after.shape:
         raise errors.ShapeError(
@@ -399,14 +466,22 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
         for t, v in zip(arrays, originals):
             t._value = v
 
-    cond_box, body_box = [], []
+    cond_box, body_box, body_end = [], [], []
+
+    checks = current_checks()
+    stop_on_failure = checks is not None and any(t is checks.code for t in arrays)
 
     def run_test():
-        cond_box.append(_predicate(test()))
+        pred = _predicate(test())
+        if stop_on_failure:  # a failed check (a staged raise) ends the loop, as in Python
+            ok = ew.compare(checks.code.value, ew.full_like(checks.code.value, 0), "EQ")
+            pred = ew.apply(ew.and_p, pred, ok)
+        cond_box.append(pred)
 
     def run_body():
-        body()
+        _alive(body, get_state, set_state)()
         state = list(get_state())
+        body_end.extend(state)
         outs = []
         for i in order:
             aval = aval_of(state[i])
@@ -421,6 +496,8 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
     restore()
     cond_region.graph.outputs = cond_box
     body_region.graph.outputs = body_box
+    aliased = [i for i in order if i not in in_place and aliases.mutable(init[i])]
+    ran = _ran_once(test, set_state, init) if aliased else None
     results = cf.while_loop(init_values, cond_region.graph, body_region.graph)
     new_state = list(init)
     for i, r in zip(order, results):
@@ -428,6 +505,12 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
             init[i].assign(r)  # the same array object: aliases, views, write-back see it
         else:
             new_state[i] = wrap(r)
+    for i in aliased:  # the name is still the array it was if the body never ran
+        end = aliases.alias_path(body_end[i], body_region.local, body_region.graph.inputs)
+        if end is not None:  # a name the body set to another array (or a view)
+            end = aliases.Unsafe("an array the loop body chose")
+        candidates = [(ew.apply(ew.not_p, ran), init[i]), (ran, end)]
+        new_state[i] = aliases.union(new_state[i], candidates, names[i])
     for t, r in zip(arrays, results[len(order):]):
         t.assign(r)
     set_state(new_state)

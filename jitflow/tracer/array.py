@@ -258,6 +258,10 @@ class Tracer:
         self[...] = value
 
     def conj(self):
+        """The array itself unless complex, as ``ndarray.conj`` (same object: writes through
+        the result change it; bool stays bool). ``np.conj(a)``, a ufunc, copies."""
+        if self.dtype.kind != "c":
+            return self
         return call(np.conjugate, self)
 
     conjugate = conj

@@ -41,6 +41,12 @@ def is_tracing() -> bool:
     return bool(_state.graphs)
 
 
+def region_depth() -> int:
+    """How many control-flow regions (branch, loop body) enclose the current op: 0 at the
+    traced function's top level (and when nothing is traced)."""
+    return max(len(_state.graphs) - 1, 0)
+
+
 @contextlib.contextmanager
 def new_graph(name: str = "main"):
     """Trace into a fresh graph for the duration of the ``with`` block."""
