@@ -32,7 +32,7 @@ import jax.tree_util as tree_util
 import numpy as np
 from jax._src.array import ArrayImpl
 
-from jitflow import autograph, errors
+from jitflow import autograph, errors, pytrees
 from jitflow.dispatch import Dispatcher, to_numpy_result
 from jitflow.entry import Entry, compile_entry
 from jitflow.lowering.module import module_text
@@ -210,7 +210,7 @@ class Function(Dispatcher):
             statics = self._static_positions
             args = tuple(Static(a) if i in statics else a for i, a in enumerate(args))
             kwargs = {k: Static(v) if k in self._static_names else v for k, v in kwargs.items()}
-        leaves, in_tree = tree_util.tree_flatten((args, kwargs))
+        leaves, in_tree = pytrees.flatten((args, kwargs))  # dicts with mixed keys too
         spec, dyn, jax_out = [], [], False
         for i, leaf in enumerate(leaves):
             kind = leaf_kind(leaf)

@@ -10,6 +10,7 @@ import jax
 import jax.tree_util as tree_util
 import numpy as np
 
+from jitflow import pytrees
 from jitflow.tracer.avals import AbstractArray, check_dtype, type_string
 from jitflow.tracer.trace import DYNAMIC
 
@@ -87,7 +88,7 @@ def leaf_names(in_tree, signature) -> list[str]:
     args, kwargs = placeholder
     params = list(signature.parameters) if signature else []
     names = [""] * in_tree.num_leaves
-    for path, idx in tree_util.tree_flatten_with_path((args, kwargs))[0]:
+    for path, idx in pytrees.flatten_with_path((args, kwargs))[0]:
         (where, *rest) = path
         top = path[1] if len(path) > 1 else None
         if where.idx == 0 and top is not None:

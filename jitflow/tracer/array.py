@@ -24,6 +24,7 @@ import numpy as np
 from jitflow import errors
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import record_mutation
+from jitflow.tracer.flat import FlatIter
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import call, lookup
 from jitflow.tracer.source import at_user_line
@@ -119,6 +120,15 @@ class Tracer:
     @property
     def imag(self) -> Tracer:
         return call(np.imag, self)
+
+    @property
+    def flat(self) -> FlatIter:
+        """NumPy's flat iterator: ``a.flat[i]`` reads, ``a.flat[i] = v`` writes into ``a``."""
+        return FlatIter(self)
+
+    @flat.setter
+    def flat(self, value) -> None:
+        FlatIter(self)[...] = value  # ``a.flat = v``: every element, v repeated to fill
 
     def __repr__(self) -> str:
         return f"Tracer({self.aval!r})"

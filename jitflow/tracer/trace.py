@@ -15,7 +15,7 @@ from typing import Any, Callable
 import jax.tree_util as tree_util
 import numpy as np
 
-from jitflow import errors
+from jitflow import errors, pytrees
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import add_input, collecting_checks, collecting_effects, new_graph
@@ -78,7 +78,7 @@ def trace(
                 leaves.append(s[1])
         args, kwargs = tree_util.tree_unflatten(in_tree, leaves)
         result = fn(*args, **kwargs)
-        out_leaves, out_tree = tree_util.tree_flatten(result)
+        out_leaves, out_tree = pytrees.flatten(result)  # dicts with mixed keys too
         out_static, outputs = [], []
         for leaf in out_leaves:
             if isinstance(leaf, Tracer):
