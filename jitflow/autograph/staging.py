@@ -10,6 +10,11 @@ What it changes becomes the outputs of the ``cond``/``while`` op:
   are restored after tracing a region and assigned the op's results afterwards, so
   aliases and views of them see the update, as in NumPy.
 
+A name that aliases an array on some path (``v = a`` before, or a view made in a branch)
+keeps aliasing it after the statement (:mod:`jitflow.autograph.aliases`); a path that ends
+in a staged ``raise`` is abandoned (:mod:`jitflow.autograph.raising`); prints and asserts
+in branches are hoisted out (:mod:`jitflow.autograph.staged_effects`).
+
 Types must agree across branches and iterations (XLA's control flow has static types);
 Python scalars meeting traced values are promoted as NumPy 2 promotes them (NEP 50).
 """
@@ -24,6 +29,13 @@ from jitflow import errors
 from jitflow.autograph import aliases
 from jitflow.autograph.operators import Undefined
 from jitflow.autograph.raising import DeadPath
+from jitflow.autograph.staged_effects import (  # noqa: F401 - staged_print/assert: operators
+    EffectsInLoop,
+    effect_outputs,
+    hoist_effects,
+    staged_assert,
+    staged_print,
+)
 from jitflow.ops import control_flow as cf
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
@@ -37,11 +49,10 @@ from jitflow.tracer.context import (
     current_checks,
     mutation_log,
     new_graph,
-    record_effect,
     region_depth,
 )
 from jitflow.tracer.ir import Graph, Value
-from jitflow.tracer.source import at_user_line, user_frame
+from jitflow.tracer.source import at_user_line
 
 _NUMBERS = (bool, int, float, complex, np.generic, np.ndarray)
 
@@ -173,7 +184,7 @@ def trace_numpy_arrays(get_state, set_state) -> list:
     """NumPy arrays in the state become traced copies, so that a branch or loop body that
     writes into them (``out[0] = 1``) writes into a traced handle instead of mutating the
     NumPy array in Python while every path is being traced."""
-    state = [wrap(to_value(v)) if isinstance(v, np.ndarray) else v for v in get_state()]
+    state = [wrap(to_value(v), array=True) if isinstance(v, np.ndarray) else v for v in get_state()]
     set_state(state)
     return state
 
@@ -230,12 +241,12 @@ def staged_if(cond, body, orelse, get_state, set_state, names):
             after = region.mutated[key][2] if key in region.mutated else before
             outs.append(_converted(after, before.aval))  # an array keeps its own type
         slots.append(("array", t))
-    hoisted = _effect_outputs(then, other, outs_then, outs_else, slots)
+    hoisted = effect_outputs(then, other, outs_then, outs_else, slots)
     _finish_region(then, outs_then)
     _finish_region(other, outs_else)
     results = cf.cond(pred, then.graph, other.graph) if slots else ()
     _apply(results, slots, new_state)
-    _hoist_effects(hoisted, results, slots, wrap(pred))
+    hoist_effects(hoisted, results, slots, wrap(pred))
     conds = (pred, ew.apply(ew.not_p, pred)) if aliased else ()
     for i, name, paths in aliased:  # a name still aliasing an array on some path
         pairs = [c for p, branch in zip(paths, conds) for c in
@@ -259,38 +270,6 @@ def _from_live_branch(i, then, other, new_state, outs_then, outs_else, slots) ->
     outs_then.append(_converted(value, aval) if live is then else zeros)
     outs_else.append(zeros if live is then else _converted(value, aval))
     slots.append(("var", i))
-
-
-def _effect_outputs(then, other, outs_then, outs_else, slots) -> list:
-    """Make the traced values of the branches' prints/asserts outputs of the cond (the
-    branch that did not print yields zeros); returns the effects to record outside."""
-    hoisted = []
-    for region, negate in ((then, False), (other, True)):
-        for kind, items, extra in region.effects:
-            record = [kind, list(items), extra, negate]
-            for j, item in enumerate(items):
-                if isinstance(item, Tracer):
-                    zeros = np.zeros(item.shape, item.dtype)
-                    outs_then.append(item.value if not negate else _converted(zeros, item.aval))
-                    outs_else.append(item.value if negate else _converted(zeros, item.aval))
-                    slots.append(("effect", (record, j)))
-            hoisted.append(record)
-    return hoisted
-
-
-def _hoist_effects(hoisted, results, slots, pred) -> None:
-    """Record the branches' effects in the enclosing graph, each under its branch's
-    condition (and the condition it already had)."""
-    for r, (kind, target) in zip(results, slots):
-        if kind == "effect":
-            record, j = target
-            record[1][j] = wrap(r)
-    for kind, items, extra, negate in hoisted:
-        branch = np.logical_not(pred) if negate else pred
-        when = items[0]
-        items[0] = branch if when is True else np.logical_and(branch, when)
-        if not record_effect((kind, tuple(items), extra)):
-            raise _effect_in_region(kind)
 
 
 def staged_if_exp(cond, if_true, if_false):
@@ -514,46 +493,3 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
     for t, r in zip(arrays, results[len(order):]):
         t.assign(r)
     set_state(new_state)
-
-
-# -- print and assert ------------------------------------------------------------------------
-
-
-def staged_print(args, kwargs):
-    """``print`` of traced values: printed (NumPy formatting) when the compiled call runs."""
-    extra = {k: v for k, v in kwargs.items() if k in ("sep", "end", "flush")}
-    if set(kwargs) - set(extra):
-        raise errors.UnsupportedError(
-            at_user_line("print(file=...) of traced values is not supported.")
-        )
-    if not record_effect(("print", (True,) + tuple(args), extra)):
-        raise _effect_in_region("print")
-
-
-def staged_assert(cond, msg_fn):
-    """``assert`` on a traced condition: checked when the compiled call runs."""
-    src = user_frame()
-    message = msg_fn() if msg_fn is not None else ""
-    items = (True, np.all(cond)) + (message if isinstance(message, tuple) else (message,))
-    where = f"assertion failed at {src.describe()}" if src else "assertion failed"
-    if not record_effect(("assert", items, where)):
-        raise _effect_in_region("assert")
-
-
-class EffectsInLoop(errors.UnsupportedError):
-    """A loop body prints or asserts traced values (``effects`` as the body recorded them)."""
-
-    def __init__(self, effects):
-        super().__init__(str(_effect_in_region(effects[0][0])))
-        self.effects = effects
-
-
-def _effect_in_region(what: str):
-    return errors.UnsupportedError(
-        at_user_line(
-            f"{what} of traced values is not supported in this loop (one that also appends "
-            "to a list with a traced trip count, or an effect jitflow could not place). Move "
-            "it after the loop, or collect the values into an array (list.append in a for "
-            "loop) and print/check that."
-        )
-    )
