@@ -70,9 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     first: dict[str, tuple[int, str]] = {}
     differing: list[tuple[int, str, str]] = []
     start = time.time()
+    raised = 0
     with open(args.jsonl or os.devnull, "w") as out:
         for seed, category, detail in results(seeds, args.jobs):
             counts[category] += 1
+            raised += category == "ok" and detail.startswith("NumPy raised")
             out.write(json.dumps({"seed": seed, "category": category, "detail": detail}) + "\n")
             out.flush()
             if category not in QUIET:
@@ -80,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                 differing.append((seed, category, detail))
                 print(f"seed {seed}: {category}: {detail.splitlines()[0][:160]}", flush=True)
     print(f"\n{len(seeds)} programs in {time.time() - start:.0f} s: "
-          + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
+          + ", ".join(f"{k} {v}" for k, v in counts.most_common())
+          + f" (ok includes {raised} where NumPy raised and jitflow raised alike)")
     for seed, category, detail in differing if args.show else [
             (s, c, d) for c, (s, d) in first.items()]:
         show(seed, category, detail, args.shrink)

@@ -181,7 +181,10 @@ class Generator(ExprBuilder):
         self.loop_names.update(extra)
         body: list[str] = []
         try:
-            self.env = self.run(prefix + setup)
+            try:
+                self.env = self.run(prefix + setup)
+            except Exception:  # noqa: BLE001 - e.g. a row of an empty array
+                return None
             for _ in range(12):
                 if len(body) >= self.rng.randint(1, 2):
                     break
@@ -215,7 +218,7 @@ class Generator(ExprBuilder):
 
     def for_statement(self, prefix: list[str]) -> str | None:
         trips = self.rng.randint(1, 3)
-        rows = self.var(lambda v: is_array(v) and v.ndim >= 1 and v.shape[0] <= 4)
+        rows = self.var(lambda v: is_array(v) and v.ndim >= 1 and 1 <= v.shape[0] <= 4)
         if rows is not None and self.rng.random() < 0.35:
             var = self.fresh("row")
             header, setup = f"for {var} in {rows.src}:", [f"{var} = {rows.src}[0]"]
@@ -242,7 +245,9 @@ class Generator(ExprBuilder):
             return None
         bound = self.rng.randint(1, 3)
         head = f"{k} = 0\nwhile {cond} and {k} < {bound}:"
-        return self.check_paths(prefix, [f"{head}\n{indent(body + [f'{k} += 1'])}"], keep=[k])
+        stmt = f"{head}\n{indent(body + [f'{k} += 1'])}"
+        # jitflow traces the body even when NumPy never runs it: check it as if it ran.
+        return self.check_paths(prefix, [stmt, stmt.replace(cond, "True", 1)], keep=[k])
 
     def check_paths(self, prefix: list[str], variants: list[str], keep=()) -> str | None:
         """The compound statement if every path runs and keeps each variable's signature."""

@@ -108,12 +108,16 @@ def make_inputs(rng: random.Random) -> tuple[list[str], list[str], tuple]:
     base = rng.choice(SHAPES[1:])
     names: list[str] = []
     lines: list[str] = []
+    shapes: dict[str, tuple] = {}
     for i in range(rng.choice([1, 1, 2, 2, 2, 3])):
         name = f"a{i}"
         arrays = [n for n in names if n.startswith("a")]
         if arrays and rng.random() < 0.15:  # an argument that views another one
             other = rng.choice(arrays)
-            view = rng.choice(["", "[::-1]", "[...]", ".T", "[1:]", "[::2]"])
+            views = (["", "[::-1]", "[...]", ".T", "[1:]", "[::2]"] if shapes[other]
+                     else ["", "[...]", ".T"])
+            view = rng.choice(views)
+            shapes[name] = shapes[other]
             lines.append(f"{name} = {other}{view}")
         else:
             dtype = rng.choices(ARRAY_DTYPES, DTYPE_WEIGHTS)[0]
@@ -126,6 +130,7 @@ def make_inputs(rng: random.Random) -> tuple[list[str], list[str], tuple]:
                 big = random_values(rng, dtype, (shape[0] * 2,) + shape[1:])
                 lit = f"{array_literal(big)}[::2]"
             lines.append(f"{name} = {lit}")
+            shapes[name] = shape
             if rng.random() < 0.04:
                 lines.append(f"{name}.flags.writeable = False")
         names.append(name)
