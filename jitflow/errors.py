@@ -44,6 +44,11 @@ class DTypeError(JitflowError, TypeError):
     """A dtype that XLA cannot hold, or a cast NumPy would refuse."""
 
 
+class IntegerOverflowError(DTypeError, OverflowError):
+    """A Python integer that does not fit the dtype it meets (``uint8_array + 300``, an
+    assignment of -1 into uint8): NumPy raises OverflowError (NEP 50)."""
+
+
 class IndexingError(JitflowError, IndexError):
     """An index NumPy would refuse (out of bounds, too many indices, not an integer)."""
 
@@ -79,6 +84,7 @@ _LIKE_NUMPY = (
     (np.exceptions.AxisError, AxisError),
     (np.linalg.LinAlgError, LinAlgError),
     (ZeroDivisionError, DivisionByZeroError),
+    (OverflowError, IntegerOverflowError),
     (IndexError, IndexingError),
     (TypeError, InvalidOperandError),
 )

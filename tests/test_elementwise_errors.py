@@ -35,6 +35,7 @@ def refused(fn, *args, error=errors.JitflowError, numpy_error=Exception):
     with pytest.raises(error) as info:
         jitflow.function(fn)(*args)
     assert "test_elementwise_errors.py:" in str(info.value)
+    assert isinstance(info.value, numpy_error), "not an instance of NumPy's exception class"
     return info.value
 
 
@@ -188,12 +189,13 @@ def test_numpy_refusals():
     refused(lambda x: np.ldexp(x, x), F64, error=errors.DTypeError)
     refused(lambda x: np.gcd(x, x), F64, error=errors.DTypeError)
     # NEP 50: a Python int that does not fit the array's dtype (OverflowError in NumPy).
-    refused(lambda x: x + 2**40, I32, error=errors.DTypeError, numpy_error=OverflowError)
-    refused(lambda x: np.maximum(x.astype(np.uint8), -1), I32, error=errors.DTypeError,
+    refused(lambda x: x + 2**40, I32, error=errors.IntegerOverflowError,
+            numpy_error=OverflowError)
+    refused(lambda x: np.maximum(x.astype(np.uint8), -1), I32, error=errors.IntegerOverflowError,
             numpy_error=OverflowError)
     # Integers to negative powers: NumPy raises when it sees the values.
-    refused(lambda x: x**-1, I32, error=errors.DTypeError, numpy_error=ValueError)
-    refused(lambda x: np.power(x, -2), I64, error=errors.DTypeError, numpy_error=ValueError)
+    refused(lambda x: x**-1, I32, error=errors.InvalidValueError, numpy_error=ValueError)
+    refused(lambda x: np.power(x, -2), I64, error=errors.InvalidValueError, numpy_error=ValueError)
 
 
 def test_where_and_clip_arguments():

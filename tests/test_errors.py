@@ -125,7 +125,20 @@ def test_numpy_random_inside_is_refused_not_frozen():
 # -- the contract: NumPy's exception class, the function and argument named -----------------
 
 
+def _assign_into(dtype, value):
+    def assign(x):
+        y = x.astype(dtype)
+        y[0, 0] = value
+        return y
+
+    return assign
+
+
 @pytest.mark.parametrize("fn,numpy_class", [
+    (_assign_into(np.uint8, -1.25), OverflowError),  # -1 does not fit uint8
+    (_assign_into(np.int64, np.nan), ValueError),
+    (lambda x: x.astype(np.uint8) + 300, OverflowError),
+    (lambda x: x.astype(np.int64) ** -1, ValueError),
     (lambda x: np.sum(x, axis=2), np.exceptions.AxisError),
     (lambda x: np.argmax(x, axis=(0,)), TypeError),
     (lambda x: np.add.accumulate(x[0, 0]), TypeError),

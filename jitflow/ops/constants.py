@@ -75,7 +75,7 @@ def _python_int(x: int) -> np.ndarray:
         return np.int64(x)
     if 0 <= x < 2**64:
         return np.uint64(x)
-    raise errors.DTypeError(at_user_line(f"Python int {x} does not fit in 64 bits."))
+    raise errors.IntegerOverflowError(at_user_line(f"Python int {x} does not fit in 64 bits."))
 
 
 def wrap(value: Value, scalar: bool = False) -> Tracer:

@@ -316,7 +316,9 @@ def static_cast(value, dtype) -> np.ndarray:
     except (OverflowError, ValueError, TypeError) as e:
         if isinstance(e, errors.JitflowError):
             raise
-        raise errors.DTypeError(
+        cls = errors.DTypeError if isinstance(e, TypeError) else errors.like_numpy(
+            e, errors.InvalidValueError)  # NaN into an int: ValueError; -1 into uint8: Overflow
+        raise cls(
             at_user_line(f"Cannot assign {value!r} to an array of dtype {dtype}: {e} (NumPy "
                          "refuses it too).")
         ) from None

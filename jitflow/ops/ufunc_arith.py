@@ -132,7 +132,7 @@ def _int_power(b: Value, e: Value, exponent) -> Value:
     """
     known = exponent is not None and exponent.size > 0
     if known and (exponent < 0).any():
-        raise errors.DTypeError(
+        raise errors.InvalidValueError(
             at_user_line(
                 "Integers to negative integer powers are not allowed (NumPy raises "
                 "ValueError). Use a float base, e.g. x.astype(float) ** -1."

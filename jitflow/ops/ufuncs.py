@@ -115,7 +115,7 @@ def check_python_ints(name: str, values, dtypes) -> None:
     """NEP 50: a Python int that does not fit the dtype it meets is an error, not a wrap."""
     for v, d in zip(values, dtypes):
         if out_of_range(v, d):
-            raise errors.DTypeError(
+            raise errors.IntegerOverflowError(
                 at_user_line(
                     f"{name}: Python integer {python_int(v)} is out of bounds for {d} (NumPy "
                     "raises OverflowError). Convert the array to a wider dtype first."
