@@ -191,15 +191,15 @@ dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwn
     return finished;
 }
 
-/* A jitflow error, or an assert of the user's, leaves the call with the user's frames only
- * (jitflow.tracer.source.user_traceback): the caller's line, then the traced function's
- * lines where there are any, none of jitflow's or JAX's. This C frame adds none, so a
- * run-time check that failed (an index out of bounds) shows the caller's line alone.
- * Other exceptions (a bug in jitflow) keep every frame. */
+/* A jitflow error, an assert of the user's or a failed run-time check leaves the call with
+ * the user's frames only (jitflow.errors.user_facing; jitflow.tracer.source.user_traceback):
+ * the caller's line, then the traced function's lines where there are any, none of
+ * jitflow's or JAX's. This C frame adds none, so a run-time check that failed (an index
+ * out of bounds) shows the caller's line alone. Other exceptions (a bug) keep every frame. */
 static void
 keep_user_frames(void)
 {
-    static PyObject *user_traceback = NULL, *jitflow_error = NULL;
+    static PyObject *user_traceback = NULL, *user_facing = NULL;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
@@ -208,19 +208,24 @@ keep_user_frames(void)
         PyObject *errors = PyImport_ImportModule("jitflow.errors");
         if (source != NULL && errors != NULL) {
             user_traceback = PyObject_GetAttrString(source, "user_traceback");
-            jitflow_error = PyObject_GetAttrString(errors, "JitflowError");
+            user_facing = PyObject_GetAttrString(errors, "user_facing");
         }
         Py_XDECREF(source);
         Py_XDECREF(errors);
-        if (user_traceback == NULL || jitflow_error == NULL) {
+        if (user_traceback == NULL || user_facing == NULL) {
             Py_CLEAR(user_traceback);
-            Py_CLEAR(jitflow_error);
+            Py_CLEAR(user_facing);
         }
         PyErr_Clear();
     }
-    if (user_traceback != NULL && value != NULL && tb != NULL &&
-        (PyErr_GivenExceptionMatches(value, jitflow_error) ||
-         PyErr_GivenExceptionMatches(value, PyExc_AssertionError))) {
+    int shown = 0;
+    if (user_traceback != NULL && value != NULL && tb != NULL) {
+        PyObject *r = PyObject_CallOneArg(user_facing, value);
+        shown = r != NULL && PyObject_IsTrue(r) > 0;
+        Py_XDECREF(r);
+        PyErr_Clear();
+    }
+    if (shown) {
         PyObject *filtered = PyObject_CallOneArg(user_traceback, tb);
         if (filtered == NULL) {
             PyErr_Clear();

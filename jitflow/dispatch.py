@@ -30,7 +30,7 @@ import functools
 import os
 
 from jitflow.entry import to_numpy
-from jitflow.errors import JitflowError
+from jitflow.errors import user_facing
 from jitflow.tracer.source import user_traceback
 
 try:
@@ -90,7 +90,9 @@ def _python_path():
         # (this one frame aside), not jitflow's or JAX's.
         try:
             return call(*args, **kwargs)
-        except (JitflowError, AssertionError) as e:
+        except Exception as e:  # re-raised: as it is, unless user-facing
+            if not user_facing(e):
+                raise
             raise e.with_traceback(user_traceback(e.__traceback__))
 
     def bind(*parts):

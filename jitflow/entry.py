@@ -159,6 +159,7 @@ def raise_failed_check(arrays, check) -> None:
         return
     error = checks.failure(arrays[at], sites)
     if error is not None:
+        setattr(error, errors.RUN_TIME_CHECK, True)  # shown without jitflow's frames
         raise error
 
 

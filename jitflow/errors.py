@@ -79,6 +79,18 @@ class ConversionError(UnsupportedError):
     """AutoGraph cannot convert a construct of a function (named, with file:line and why)."""
 
 
+# Set on the exception of a failed run-time check (the user's own, for a ``raise`` under a
+# traced condition) when a call raises it: it is shown like a jitflow error.
+RUN_TIME_CHECK = "__jitflow_run_time_check__"
+
+
+def user_facing(error: BaseException) -> bool:
+    """Whether ``error`` leaves a call with the user's frames only (jitflow's and JAX's
+    removed, :func:`jitflow.tracer.source.user_traceback`): jitflow's errors, the user's
+    asserts and failed run-time checks; any other exception (a bug) keeps every frame."""
+    return isinstance(error, (JitflowError, AssertionError)) or hasattr(error, RUN_TIME_CHECK)
+
+
 # NumPy's exception classes that jitflow mirrors with one of its own, most specific first.
 _LIKE_NUMPY = (
     (np.exceptions.AxisError, AxisError),

@@ -212,7 +212,14 @@ def assert_in_while(x, n):
     return x
 
 
+def raise_if_negative(x):
+    if np.any(x < 0):  # a traced condition: checked when the call returns
+        raise ValueError("x must not be negative")
+    return np.sqrt(x)
+
+
 @pytest.mark.parametrize("fn,args,cls", [
+    (raise_if_negative, (np.array([1.0, -1.0]),), ValueError),
     (bad_index, (np.arange(3.0), np.array(9)), IndexError),  # the C fast path
     (bad_index, (np.arange(3.0), np.int64(9)), IndexError),  # the general path
     (assert_in_while, (np.array([7.0]), np.int64(2)), AssertionError),
