@@ -10,7 +10,11 @@ What it measures, for ``np.sin(x) * y + 1.0`` on two arguments:
   not: XLA's CPU client reads aligned NumPy buffers in place and copies unaligned ones, so
   the gap between the two rows is the cost of copying the inputs (one 8 MB copy is timed
   alone for reference);
-* the first call (trace + lower + compile), a fresh function each repeat.
+* the first call (trace + lower + compile), a fresh function each repeat;
+* captured state (DESIGN decision 11): a cache hit of a function that reads two globals
+  (two small arrays, or an array and a float), which jitflow reads again and checks at
+  every call, against the same function taking them as arguments and against one that
+  reads nothing besides its arguments (all float64[4], interleaved).
 
 Each number is the per-call time in microseconds, median and minimum over repeats, after
 a warm-up; ratios are jitflow over ``jax.jit`` (below 1: jitflow is faster). Timings on a
@@ -51,6 +55,25 @@ def numpy_fn(x, y):
 
 def jax_fn(x, y):
     return jnp.sin(x) * y + 1.0
+
+
+GY, GZ, GS = np.full(4, 0.5), np.full(4, 0.25), 0.25  # globals read by the capture cases
+
+
+def two_array_args(x, y, z):
+    return np.sin(x) * y + z
+
+
+def two_array_globals(x):
+    return np.sin(x) * GY + GZ
+
+
+def array_and_float_args(x, y, s):
+    return np.sin(x) * y + s
+
+
+def array_and_float_globals(x):
+    return np.sin(x) * GY + GS
 
 
 # -- timing ----------------------------------------------------------------------------------
@@ -258,6 +281,49 @@ def first_call_row(repeats: int) -> Row:
     )
 
 
+def capture_rows(repeats: int, min_loop_s: float) -> list[tuple]:
+    """``(case, timing, ratio to the same function with arguments, ratio to one reading
+    nothing)`` for functions reading globals, arguments, or neither."""
+    x = np.random.default_rng(3).random(4)
+    fns = {
+        "reads nothing: np.sin(x) * y + 1.0": (jitflow.function(numpy_fn), (x, GY)),
+        "2 arrays as arguments": (jitflow.function(two_array_args), (x, GY, GZ)),
+        "2 arrays as globals": (jitflow.function(two_array_globals), (x,)),
+        "array + float as arguments": (jitflow.function(array_and_float_args), (x, GY, GS)),
+        "array + float as globals": (jitflow.function(array_and_float_globals), (x,)),
+    }
+    for fn, args in fns.values():
+        fn(*args)
+    np.testing.assert_allclose(fns["2 arrays as globals"][0](x), two_array_args(x, GY, GZ))
+    # Many short loops taken in turn: differences of a microsecond between functions that
+    # run side by side need the quiet moments of a shared machine (the minimum).
+    t = interleaved(
+        {name: (lambda f=fn, a=a: f(*a)) for name, (fn, a) in fns.items()},
+        repeats * 4, min_loop_s / 10,
+    )
+    for fn, _ in fns.values():
+        assert fn.trace_count == 1  # cache hits only
+    none = t["reads nothing: np.sin(x) * y + 1.0"]
+    pairs = {"2 arrays as globals": "2 arrays as arguments",
+             "array + float as globals": "array + float as arguments"}
+    rows = []
+    for name, timing in t.items():
+        vs_args = t[pairs[name]] if name in pairs else None
+        rows.append((name, timing, vs_args, none))
+    return rows
+
+
+def capture_table(rows) -> str:
+    def ratio(a: Timing, b: Timing | None) -> str:
+        return "—" if b is None else f"{a.median / b.median:.2f} ({a.min / b.min:.2f})"
+
+    lines = [("| jitflow function, float64[4] | µs per call | / same with arguments | "
+              "/ reads nothing |"), "|---|---|---|---|"]
+    lines += [f"| {name} | {t.cell()} | {ratio(t, args)} | {ratio(t, none)} |"
+              for name, t, args, none in rows]
+    return "\n".join(lines)
+
+
 # -- report ----------------------------------------------------------------------------------
 
 
@@ -268,7 +334,7 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def report(rows: list[Row], repeats: int) -> str:
+def report(rows: list[Row], repeats: int, captured=()) -> str:
     return "\n".join([
         f"Machine: {machine()}.",
         "",
@@ -278,6 +344,12 @@ def report(rows: list[Row], repeats: int) -> str:
         "jitflow is faster.",
         "",
         table(rows),
+        "",
+        ("Captured state: a cache hit of a function reading globals (read again and "
+         "checked at every call) against the same function taking them as arguments and "
+         "against one reading nothing; median (min) µs, ratios of medians (minimums)."),
+        "",
+        capture_table(captured),
         "",
     ])
 
@@ -296,8 +368,9 @@ def main(argv=None) -> int:
         rows += tiny_rows(dtype, repeats, min_loop_s)
     rows += large_rows(max(5, repeats // 2), min_loop_s)
     rows.append(first_call_row(first_repeats))
+    captured = capture_rows(repeats, min_loop_s)
 
-    text = report(rows, repeats)
+    text = report(rows, repeats, captured)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("# Dispatch benchmark (benchmarks/dispatch.py)\n\n" + text)

@@ -30,6 +30,7 @@ typedef struct {
     PyObject *np_array;   /* np.array */
     int swap;             /* x64.swap_local/set_local exist and are safe to use */
     int fast;             /* no static arguments: the fast path applies */
+    PyObject *gather;     /* NULL, or () -> (jitted, *captured arrays) | None (captures.py) */
     Py_ssize_t calls;     /* calls so far (cache_info's hits are calls - misses) */
 } Dispatcher;
 
@@ -75,10 +76,12 @@ call_general(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs, PyObject
     return res;
 }
 
-/* Hand the pending exception to ``failed`` (which raises its own); returns NULL. */
+/* Hand the pending exception to ``failed``, which raises its own or returns the result of
+ * the call made again (a trace that read captured state the call did not pass). */
 static PyObject *
 report_failure(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
 {
+    PyObject *result = NULL;
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
@@ -86,17 +89,19 @@ report_failure(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
         PyException_SetTraceback(value, tb);
     PyObject *tuple = args_tuple(args, nargs);
     if (tuple != NULL) {
-        PyObject *r = PyObject_CallFunctionObjArgs(self->failed, value, Py_None, tuple, NULL);
-        Py_XDECREF(r);  /* failed always raises; a return would be a bug there */
+        result = PyObject_CallFunctionObjArgs(self->failed, value, Py_None, tuple, NULL);
         Py_DECREF(tuple);
     }
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(tb);
-    if (!PyErr_Occurred())
+    if (result == NULL && !PyErr_Occurred())
         PyErr_SetString(PyExc_RuntimeError, "jitflow: a failed call was not reported");
-    return NULL;
+    return result;
 }
+
+static PyObject *finish_result(Dispatcher *self, PyObject *res, PyObject *const *leaves,
+                               Py_ssize_t n, int jax_out);
 
 static PyObject *
 dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
@@ -118,22 +123,45 @@ dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwn
         return call_general(self, args, nargs, kwnames);
     }
 
+    /* Captured state: the jax.jit for this call's guards, and the arrays after the args. */
+    PyObject *callee = self->jitted, *gathered = NULL;
+    PyObject *stack[16];
+    PyObject *const *call_args = args;
+    Py_ssize_t call_n = nargs;
+    if (self->gather != NULL && self->gather != Py_None) {
+        gathered = PyObject_CallNoArgs(self->gather);
+        if (gathered == NULL)
+            return NULL;
+        Py_ssize_t extra = PyTuple_CheckExact(gathered) ? PyTuple_GET_SIZE(gathered) - 1 : -1;
+        if (extra < 0 || nargs + extra > 16) {
+            Py_DECREF(gathered);
+            return call_general(self, args, nargs, kwnames);
+        }
+        callee = PyTuple_GET_ITEM(gathered, 0);
+        for (Py_ssize_t i = 0; i < nargs; i++)
+            stack[i] = args[i];
+        for (Py_ssize_t i = 0; i < extra; i++)
+            stack[nargs + i] = PyTuple_GET_ITEM(gathered, i + 1);
+        call_args = stack;
+        call_n = nargs + extra;
+    }
+    PyObject *result = NULL;
     PyObject *enabled = Py_TYPE(self->x64_value)->tp_descr_get(
         self->x64_value, self->x64, (PyObject *)Py_TYPE(self->x64));
     if (enabled == NULL)
-        return NULL;
+        goto done;
     int on = PyObject_IsTrue(enabled);
     Py_DECREF(enabled);
     if (on < 0)
-        return NULL;
+        goto done;
     PyObject *res;
     if (on) {  /* the user enabled 64-bit types already: nothing to switch */
-        res = PyObject_Vectorcall(self->jitted, args, nargsf, NULL);
+        res = PyObject_Vectorcall(callee, call_args, call_n, NULL);
     } else if (self->swap) {  /* 64-bit types for this call (NumPy semantics) */
         PyObject *prev = PyObject_CallMethodOneArg(self->x64, str_swap_local, Py_True);
         if (prev == NULL)
-            return NULL;
-        res = PyObject_Vectorcall(self->jitted, args, nargsf, NULL);
+            goto done;
+        res = PyObject_Vectorcall(callee, call_args, call_n, NULL);
         PyObject *type, *value, *tb;
         PyErr_Fetch(&type, &value, &tb);
         PyObject *r = PyObject_CallMethodOneArg(self->x64, str_set_local, prev);
@@ -143,52 +171,22 @@ dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwn
             Py_XDECREF(value);
             Py_XDECREF(tb);
             Py_XDECREF(res);
-            return NULL;
+            goto done;
         }
         Py_DECREF(r);
         PyErr_Restore(type, value, tb);
     } else {
-        return call_general(self, args, nargs, kwnames);
+        result = call_general(self, args, nargs, kwnames);
+        goto done;
     }
-    if (res == NULL)
-        return report_failure(self, args, nargs);
-
-    if (!PyDict_CheckExact(res)) {
-        /* A bare array, or a bare 0-d array in a 1-tuple (see Function._staged). */
-        int scalar = PyTuple_CheckExact(res);
-        PyObject *array = scalar ? PyTuple_GET_ITEM(res, 0) : res;
-        if (jax_out) {
-            Py_INCREF(array);
-            Py_DECREF(res);
-            return array;
-        }
-        PyObject *out = PyObject_CallOneArg(self->np_array, array);
-        Py_DECREF(res);
-        if (out == NULL || !scalar)
-            return out;
-        PyObject *value = PyObject_GetItem(out, empty_tuple);  /* out[()]: NumPy's scalar */
-        Py_DECREF(out);
-        return value;
+    if (res == NULL) {
+        result = report_failure(self, args, nargs);
+        goto done;
     }
-    /* {entry: arrays}: the entry finishes the call (write-back, prints, the result tree). */
-    Py_ssize_t pos = 0;
-    PyObject *entry, *arrays, *finished = NULL;
-    if (PyDict_Next(res, &pos, &entry, &arrays)) {
-        PyObject *tuple = args_tuple(args, nargs);
-        if (tuple != NULL) {
-            PyObject *finish = PyObject_GetAttr(entry, str_finish);
-            if (finish != NULL) {
-                finished = PyObject_CallFunctionObjArgs(
-                    finish, arrays, tuple, jax_out ? Py_True : Py_False, NULL);
-                Py_DECREF(finish);
-            }
-            Py_DECREF(tuple);
-        }
-    } else {
-        PyErr_SetString(PyExc_RuntimeError, "jitflow: an empty result from JAX");
-    }
-    Py_DECREF(res);
-    return finished;
+    result = finish_result(self, res, call_args, call_n, jax_out);
+done:
+    Py_XDECREF(gathered);
+    return result;
 }
 
 /* A jitflow error, an assert of the user's or a failed run-time check leaves the call with
@@ -252,13 +250,58 @@ dispatcher_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
     return result;
 }
 
+/* What the call returns, from JAX's result ``res`` (stolen). */
+static PyObject *
+finish_result(Dispatcher *self, PyObject *res, PyObject *const *leaves, Py_ssize_t n,
+              int jax_out)
+{
+    if (!PyDict_CheckExact(res)) {
+        /* A bare array, or a bare 0-d array in a 1-tuple (see Function._staged). */
+        int scalar = PyTuple_CheckExact(res);
+        PyObject *array = scalar ? PyTuple_GET_ITEM(res, 0) : res;
+        if (jax_out) {
+            Py_INCREF(array);
+            Py_DECREF(res);
+            return array;
+        }
+        PyObject *out = PyObject_CallOneArg(self->np_array, array);
+        Py_DECREF(res);
+        if (out == NULL || !scalar)
+            return out;
+        PyObject *value = PyObject_GetItem(out, empty_tuple);  /* out[()]: NumPy's scalar */
+        Py_DECREF(out);
+        return value;
+    }
+    /* {entry: arrays}: the entry finishes the call (write-back, prints, the result tree);
+     * its leaves are the arguments, then the captured arrays. */
+    Py_ssize_t pos = 0;
+    PyObject *entry, *arrays, *finished = NULL;
+    if (PyDict_Next(res, &pos, &entry, &arrays)) {
+        PyObject *tuple = args_tuple(leaves, n);
+        if (tuple != NULL) {
+            PyObject *finish = PyObject_GetAttr(entry, str_finish);
+            if (finish != NULL) {
+                finished = PyObject_CallFunctionObjArgs(
+                    finish, arrays, tuple, jax_out ? Py_True : Py_False, NULL);
+                Py_DECREF(finish);
+            }
+            Py_DECREF(tuple);
+        }
+    } else {
+        PyErr_SetString(PyExc_RuntimeError, "jitflow: an empty result from JAX");
+    }
+    Py_DECREF(res);
+    return finished;
+}
+
 static PyObject *
 dispatcher_bind(Dispatcher *self, PyObject *args)
 {
     PyObject *jitted, *general, *failed, *x64, *ndarray, *jax_array, *np_array;
+    PyObject *gather = Py_None;
     int swap, fast;
-    if (!PyArg_ParseTuple(args, "OOOOOOOpp", &jitted, &general, &failed, &x64, &ndarray,
-                          &jax_array, &np_array, &swap, &fast))
+    if (!PyArg_ParseTuple(args, "OOOOOOOpp|O", &jitted, &general, &failed, &x64, &ndarray,
+                          &jax_array, &np_array, &swap, &fast, &gather))
         return NULL;
     if (!PyType_Check(ndarray) || !PyType_Check(jax_array)) {
         PyErr_SetString(PyExc_TypeError, "bind: ndarray and jax_array must be types");
@@ -284,6 +327,8 @@ dispatcher_bind(Dispatcher *self, PyObject *args)
     self->np_array = np_array;
     self->swap = swap;
     self->fast = fast;
+    Py_INCREF(gather);
+    Py_XSETREF(self->gather, gather);
     for (int i = 0; i < 7; i++)
         Py_XDECREF(olds[i]);
     Py_RETURN_NONE;
@@ -322,6 +367,7 @@ dispatcher_traverse(Dispatcher *self, visitproc visit, void *arg)
     Py_VISIT(self->ndarray);
     Py_VISIT(self->jax_array);
     Py_VISIT(self->np_array);
+    Py_VISIT(self->gather);
     return 0;
 }
 
@@ -336,6 +382,7 @@ dispatcher_clear(Dispatcher *self)
     Py_CLEAR(self->ndarray);
     Py_CLEAR(self->jax_array);
     Py_CLEAR(self->np_array);
+    Py_CLEAR(self->gather);
     return 0;
 }
 
@@ -358,7 +405,8 @@ dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 
 static PyMethodDef dispatcher_methods[] = {
     {"bind", (PyCFunction)dispatcher_bind, METH_VARARGS,
-     "bind(jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast)"},
+     "bind(jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast, "
+     "gather=None)"},
     {NULL, NULL, 0, NULL},
 };
 

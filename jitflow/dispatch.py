@@ -10,7 +10,7 @@ compiled when jitflow is installed) and, where it could not be built (no C compi
 tested against each other (tests/test_dispatch.py); keep them in step.
 
 A dispatcher is made empty; ``bind(jitted, general, failed, x64, ndarray, jax_array,
-np_array, swap, fast)`` hands it what it calls once the ``Function`` exists:
+np_array, swap, fast, gather=None)`` hands it what it calls once the ``Function`` exists:
 
 * ``jitted(*args)``: the ``jax.jit`` of ``Function._staged``. Its result is a bare array,
   a bare 0-d array in a 1-tuple, or ``{entry: arrays}`` (``Entry.finish`` completes it);
@@ -19,7 +19,12 @@ np_array, swap, fast)`` hands it what it calls once the ``Function`` exists:
 * ``failed(exception, None, args)``: re-raises a failed call in jitflow's words;
 * ``x64``: ``jax.enable_x64``; ``swap``: whether its ``swap_local``/``set_local`` may be
   used (about 0.15 µs) rather than the context manager (about 1 µs, in ``general``);
-* ``fast``: False for functions with static arguments (they always take ``general``).
+* ``fast``: False for functions with static arguments (they always take ``general``);
+* ``gather``: None, or for a function that reads captured state (globals, ``self.w``: see
+  :mod:`jitflow.captures`) a callable returning ``(jitted_for_this_call, *extras)``: the
+  ``jax.jit`` to call instead of ``jitted`` and the captured arrays (or None: take
+  ``general``). The extras follow the arguments in the call and in the ``leaves`` that
+  ``Entry.finish`` writes back to. ``failed`` may return a result (a retried call).
 
 ``_calls`` counts calls (``cache_info()``'s hits are calls minus misses).
 """
@@ -45,7 +50,7 @@ def _python_path():
     ``call`` is a plain function, not a method, so that the per-call work is local-variable
     reads; ``bind`` fills in what it calls; ``calls`` is the one-element list it counts in.
     """
-    jitted = general = failed = x64 = ndarray = jax_array = array = None
+    jitted = general = failed = x64 = ndarray = jax_array = array = gather = None
     swap = fast = False
     calls = [0]
 
@@ -62,17 +67,23 @@ def _python_path():
                 jax_out = True
                 continue
             return general(args, kwargs)
+        callee, call_args = jitted, args
+        if gather is not None:
+            got = gather()
+            if got is None:
+                return general(args, kwargs)
+            callee, call_args = got[0], args + got[1:]
         if x64.value:  # the user enabled 64-bit types already: nothing to switch
             try:
-                res = jitted(*args)
+                res = callee(*call_args)
             except Exception as e:
-                failed(e, None, args)
+                return failed(e, None, args)
         elif swap:  # 64-bit types for this call (NumPy semantics)
             prev = x64.swap_local(True)
             try:
-                res = jitted(*args)
+                res = callee(*call_args)
             except Exception as e:
-                failed(e, None, args)
+                return failed(e, None, args)
             finally:
                 x64.set_local(prev)
         else:
@@ -80,7 +91,7 @@ def _python_path():
         t = type(res)
         if t is dict:  # {entry: arrays}: the entry finishes the call
             for entry, arrays in res.items():
-                return entry.finish(arrays, args, jax_out)
+                return entry.finish(arrays, call_args, jax_out)
         if t is tuple:  # a bare 0-d array
             return res[0] if jax_out else array(res[0])[()]
         return res if jax_out else array(res)
@@ -96,8 +107,8 @@ def _python_path():
             raise e.with_traceback(user_traceback(e.__traceback__))
 
     def bind(*parts):
-        nonlocal jitted, general, failed, x64, ndarray, jax_array, array, swap, fast
-        jitted, general, failed, x64, ndarray, jax_array, array, swap, fast = parts
+        nonlocal jitted, general, failed, x64, ndarray, jax_array, array, swap, fast, gather
+        jitted, general, failed, x64, ndarray, jax_array, array, swap, fast, gather = parts
 
     return call_for_user, bind, calls
 
@@ -113,8 +124,10 @@ class PythonDispatcher(functools.partial):
         self._bind_path, self._call_counter = bind, calls
         return self
 
-    def bind(self, jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast):
-        self._bind_path(jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast)
+    def bind(self, jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast,
+             gather=None):
+        self._bind_path(jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast,
+                        gather)
 
     @property
     def _calls(self) -> int:

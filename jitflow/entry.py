@@ -14,7 +14,7 @@ import jax
 import jax.tree_util as tree_util
 import numpy as np
 
-from jitflow import errors
+from jitflow import captures, errors
 from jitflow.autograph import effects as run_time_effects
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.host_call import Program, call_program
@@ -63,6 +63,7 @@ class Entry:
             and traced.out_static[0] is DYNAMIC
             and not traced.writeback and not traced.effects and not any(self.big)
             and traced.check is None and not isinstance(runnable, Program)
+            and not (traced.captured and (traced.captured.rebinds or traced.captured.containers))
         )
 
         self.finish = self._finisher()
@@ -89,14 +90,22 @@ class Entry:
         single = plain and out_tree.num_leaves == 1 and out_tree.num_nodes == 1
 
         effects, check = self.traced.effects, self.traced.check
+        # Traced arrays stored into captured state (``self.w = w + g``): see jitflow.captures.
+        rebinds = self.traced.captured.rebinds if self.traced.captured else ()
         converters = [_writable_view if big else to_numpy for big in self.big]
 
         def finish(arrays, leaves, jax_out):
             if check is not None:  # first: a failed call writes nothing back, prints nothing
                 raise_failed_check(arrays, check)
             for leaf_index, out_index in writeback:
+                leaf = leaves[leaf_index]
+                if isinstance(leaf, jax.Array) and not isinstance(leaf, jax.core.Tracer):
+                    raise _immutable(self.traced.graph, leaf_index, out_index)
+            for leaf_index, out_index in writeback:
                 if type(leaves[leaf_index]) is np.ndarray:
                     np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
+            for path, out_index, value in rebinds:
+                path.write(value if out_index is None else np.array(arrays[out_index]))
             for effect in effects:
                 run_effect(effect, arrays)
             outs = arrays[:n] if jax_out else [f(a) for f, a in zip(converters, arrays[:n])]
@@ -114,7 +123,7 @@ class Entry:
         def finish_single_scalar(arrays, leaves, jax_out):
             return arrays[0] if jax_out else np.array(arrays[0])[()]
 
-        if single and not writeback and not effects and not any(self.big):
+        if single and not writeback and not effects and not any(self.big) and not rebinds:
             one = finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
             if check is None:
                 return one
@@ -140,6 +149,13 @@ def _taking_call_rows(finish):
             return finish(arrays, leaves, jax_out)
 
     return finish_call
+
+
+def _immutable(graph, leaf_index: int, out_index: int):
+    """The error of a write into a jax.Array argument (JAX raises TypeError there)."""
+    names, op = graph.input_names, graph.outputs[out_index].op
+    name = names[leaf_index] if leaf_index < len(names) else f"#{leaf_index}"
+    return captures.immutable_argument(name, op.source if op is not None else None)
 
 
 def _has_host_records(graph) -> bool:

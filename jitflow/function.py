@@ -32,7 +32,7 @@ import jax.tree_util as tree_util
 import numpy as np
 from jax._src.array import ArrayImpl
 
-from jitflow import autograph, errors, pytrees
+from jitflow import autograph, capture_plan, captures, containers, errors, pytrees
 from jitflow.dispatch import Dispatcher, to_numpy_result
 from jitflow.entry import Entry, compile_entry
 from jitflow.lowering.module import module_text
@@ -137,23 +137,41 @@ class Function(Dispatcher):
         self._misses: list[Miss] = []
         self._warned = False
         self._keyword_plans: dict[tuple, tuple | None] = {}
+        # Captured state (jitflow.captures): the paths read, a jax.jit per guard key, the
+        # entries per argument signature, and what a retried call passes.
+        self._plan = capture_plan.Plan()
+        self._capture_jits: dict[tuple, tuple] = {}
+        self._variants: dict[Any, list[Entry]] = {}
+        self._bind_dispatch(None)
+
+    def _bind_dispatch(self, gather) -> None:
         self.bind(self._jitted_flat, self._call_general, self._failed, _X64, np.ndarray,
-                  _ArrayImpl, np.array, _SWAP_X64, not self._static_names)
+                  _ArrayImpl, np.array, _SWAP_X64, not self._static_names, gather)
 
     # -- calling ------------------------------------------------------------------------
 
-    def _call_general(self, args, kwargs):
-        if kwargs:
+    def _call_general(self, args, kwargs, override=None):
+        if kwargs and override is None:
             positional = self._as_positional(args, kwargs)
             if positional is not None:  # f(x, y=y) is f(x, y): the fast path takes it
                 self._calls -= 1  # counted once, by this second dispatch
                 return self(*positional)
         leaves, in_tree, spec, dyn, jax_out = self._split(args, kwargs)
-        res = self._run((in_tree, spec), dyn)
+        capture = self._plan.read(override) if self._plan.paths else None
+        try:
+            res = self._run((in_tree, spec), dyn, capture)
+        except capture_plan.PlanChanged as e:  # a trace read new paths: call with them passed
+            return self._call_general(args, kwargs, e.values)
+        if capture is not None:  # captured arrays are leaves after the arguments
+            leaves = [*leaves, *capture[1]]
         if type(res) is not dict:
             return to_numpy_result(res, jax_out)
         for entry, arrays in res.items():
-            return entry.finish(arrays, leaves, jax_out)
+            out = entry.finish(arrays, leaves, jax_out)
+            if entry.traced.captured is not None and entry.traced.captured.containers:
+                containers.update_containers(entry.traced.captured.containers, arrays, args,
+                                             kwargs, leaves, self._signature, jax_out)
+            return out
 
     def _as_positional(self, args, kwargs):
         """``args`` and ``kwargs`` as one positional tuple, when the keywords name the
@@ -166,25 +184,45 @@ class Function(Dispatcher):
             return None
         return args + tuple(kwargs[name] for name in plan)
 
-    def _run(self, static, dyn):
-        """Call the jitted function with 64-bit types enabled for this thread."""
+    def _run(self, static, dyn, capture=None):
+        """Call the jitted function with 64-bit types enabled for this thread; ``capture``
+        (``(key, extras)``, see :class:`jitflow.capture_plan.Plan`) adds the captured
+        arrays."""
+        jitted = self._jitted
+        if capture is not None:
+            jitted = self._capture_jit(capture[0])[1]
+            dyn = [*dyn, *capture[1]]
         if _SWAP_X64:
             prev = _X64.swap_local(True)
             try:
-                return self._jitted(static, *dyn)
+                return jitted(static, *dyn)
             except Exception as e:
                 self._failed(e, static, dyn)
             finally:
                 _X64.set_local(prev)
         with _X64(True):
             try:
-                return self._jitted(static, *dyn)
+                return jitted(static, *dyn)
             except Exception as e:
                 self._failed(e, static, dyn)
+
+    def _capture_jit(self, key) -> tuple:
+        """The ``jax.jit`` pair (flat, general) for one guard key (see jitflow.captures)."""
+        jits = self._capture_jits.get(key)
+        if jits is None:
+            staged = functools.partial(self._staged, capture_key=key)
+            jits = self._capture_jits[key] = (
+                jax.jit(functools.partial(staged, None)), jax.jit(staged, static_argnums=0)
+            )
+        return jits
 
     def _failed(self, e: Exception, static, dyn):
         """Re-raise a failed call: jitflow errors without JAX's frames, JAX's argument
         errors in jitflow's words."""
+        if isinstance(e, capture_plan.PlanChanged):
+            if static is None:  # from the dispatcher's fast path: call again, in general
+                return self._call_general(tuple(dyn), {}, e.values)
+            raise e
         if isinstance(e, errors.JitflowError):
             # JAX notes that it filtered its frames; jitflow filters them all itself.
             notes = getattr(e, "__notes__", None)
@@ -230,15 +268,20 @@ class Function(Dispatcher):
                 )
         return leaves, in_tree, tuple(spec), dyn, jax_out
 
-    def _staged(self, static, *dyn):
-        """Called by ``jax.jit`` on its cache misses, with JAX tracers as arguments."""
+    def _staged(self, static, *dyn, capture_key=None):
+        """Called by ``jax.jit`` on its cache misses, with JAX tracers as arguments (the
+        captured arrays last, one per path of ``capture_key``: see jitflow.captures)."""
+        extras = ()
+        if capture_key is not None:
+            n = len(dyn) - len(capture_key)
+            dyn, extras = dyn[:n], dyn[n:]
         in_tree, spec = static if static is not None else flat_tree(len(dyn))
         avals = tuple(
             AbstractArray(tuple(d.aval.shape), np.dtype(d.aval.dtype), bool(d.aval.weak_type))
             for d in dyn
         )
-        entry = self._entry(in_tree, spec, avals)
-        outs = entry.call(*dyn)
+        entry = self._entry(in_tree, spec, avals, (capture_key or (), extras))
+        outs = entry.call(*dyn, *(extras[p] for p in entry.capture_slots))
         if entry.bare:  # one array, nothing else to do: the fastest result to unpack
             return outs[0] if entry.traced.graph.outputs[0].ndim else (outs[0],)
         # The entry rides as the dict's key: static structure, returned without a copy.
@@ -246,28 +289,52 @@ class Function(Dispatcher):
 
     # -- tracing ------------------------------------------------------------------------
 
-    def _entry(self, in_tree, spec, avals) -> Entry:
+    def _entry(self, in_tree, spec, avals, capture=None, retry=True) -> Entry:
         key = (in_tree, spec, avals)
+        if capture is None:
+            capture = self._plan.read() if self._plan.paths else ((), ())
+        capture_key, extra_avals = capture[0], [
+            None if x is None else aval_of(x) for x in capture[1]
+        ]
         entry = self._entries.get(key)
         if entry is not None:
-            return entry
+            for variant in reversed(self._variants.get(key, ())):
+                if capture_plan.Plan.matches(variant.capture_reqs, capture_key, extra_avals):
+                    return variant
         names = leaf_names(in_tree, self._signature)
         dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
         for a, n in zip(avals, dyn_names):
             check_dtype(a.dtype, f"{self.__name__}() argument {n}")
         self._arity_check(in_tree)
         reason = self._explain(key, names)
+        if entry is not None:  # the same arguments: what the function reads changed
+            changes = capture_plan.Plan.explain(entry.capture_reqs, capture_key, extra_avals)
+            reason = "; ".join(changes) or reason
         spec_values = tuple(
             s if s is DYNAMIC else (s[0], s[1].value if s[0] is Static else s[1]) for s in spec
         )
         fn = self.python_function
         if self._autograph:
             fn = autograph.convert(fn)  # cached per function by the converter
+        fn = captures.calling(fn, self.python_function, self._signature)
         traced = trace(fn, in_tree, spec_values, list(avals), dyn_names, self.__name__)
-        entry = compile_entry(self.__name__, traced, avals)
+        grew, reqs, slots, capture_avals = False, (), (), []
+        if traced.captured is not None:
+            grew, reqs, slots, writeback = self._plan.place(
+                traced.captured, len(spec), traced.writeback
+            )
+            traced = dataclasses.replace(traced, writeback=writeback)
+            capture_avals = [c.aval for c in traced.captured.inputs]
+        entry = compile_entry(self.__name__, traced, list(avals) + capture_avals)
+        entry.capture_reqs, entry.capture_slots = reqs, slots
         self._entries[key] = entry
+        self._variants.setdefault(key, []).append(entry)
         self._misses.append(Miss(len(self._misses) + 1, reason))
         self._maybe_warn()
+        if grew:
+            self._bind_dispatch(self._plan.gatherer(lambda k: self._capture_jit(k)[0]))
+            if retry:  # this call did not pass what the trace read: call again with it
+                raise capture_plan.PlanChanged(capture_plan.values_read(traced.captured))
         return entry
 
     def _arity_check(self, in_tree) -> None:
@@ -343,7 +410,7 @@ class Function(Dispatcher):
     def trace(self, *args, **kwargs) -> Traced:
         """Trace (or fetch the cached trace) for these arguments; ``.ir`` prints it."""
         with _X64(True):
-            return Traced(self._entry(*self._signature_of(args, kwargs)))
+            return Traced(self._entry(*self._signature_of(args, kwargs), retry=False))
 
     def lower(self, *args, **kwargs) -> Lowered:
         """The StableHLO module for these arguments; ``.as_text()`` prints it."""

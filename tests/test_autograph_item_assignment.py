@@ -194,14 +194,19 @@ def test_ufunc_at_into_an_array_made_by_np_zeros():
 G = np.zeros(3)
 
 
-def test_a_global_numpy_array_is_refused_clearly():
+def test_a_global_numpy_array_is_written_as_numpy_writes_it():
+    # A global array is an implicit input, written back (DESIGN decision 11).
     def f(x):
         G[0] = x[0]
         return G
 
-    with pytest.raises(jitflow.TracerConversionError, match="not a local variable"):
-        jitflow.function(f)(X)
-    np.testing.assert_array_equal(G, 0.0)
+    try:
+        out = jitflow.function(f)(X)
+        np.testing.assert_array_equal(G, [X[0], 0.0, 0.0])
+        np.testing.assert_array_equal(out, G)
+        assert out is not G
+    finally:
+        G[:] = 0.0
 
 
 def test_an_aliased_array_or_a_view_is_refused_clearly():
@@ -222,7 +227,7 @@ def test_an_aliased_array_or_a_view_is_refused_clearly():
             jitflow.function(fn)(X)
 
 
-def test_attribute_target_is_refused_clearly():
+def test_attribute_target_is_written_as_numpy_writes_it():
     class Buffer:
         def __init__(self):
             self.data = np.zeros(3)
@@ -233,8 +238,9 @@ def test_attribute_target_is_refused_clearly():
         buf.data[0] = x[0]
         return buf.data
 
-    with pytest.raises(jitflow.TracerConversionError, match="not a local variable"):
-        jitflow.function(f)(X)
+    out = jitflow.function(f)(X)
+    np.testing.assert_array_equal(buf.data, [X[0], 0.0, 0.0])
+    np.testing.assert_array_equal(out, buf.data)
 
 
 def test_converted_code_shows_the_rewrite():

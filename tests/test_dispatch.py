@@ -107,11 +107,13 @@ def test_keywords_mutation_and_errors_take_the_same_paths():
 
 
 def test_the_python_path_passes_the_call_tests_on_its_own():
-    """tests/test_function.py and tests/test_mutation.py with JITFLOW_PYTHON_DISPATCH=1."""
+    """tests/test_function.py, test_mutation.py and test_captures.py with
+    JITFLOW_PYTHON_DISPATCH=1."""
     here = pathlib.Path(__file__).parent
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "0", "-q", "-p", "no:cacheprovider",
-         str(here / "test_function.py"), str(here / "test_mutation.py")],
+         str(here / "test_function.py"), str(here / "test_mutation.py"),
+         str(here / "test_captures.py")],
         env={**os.environ, "JITFLOW_PYTHON_DISPATCH": "1"},
         capture_output=True, text=True, timeout=600, cwd=here.parent,
     )

@@ -10,7 +10,8 @@
 
 The factory is never called. Its inner code object is taken from the compiled module and
 turned into a function with ``types.FunctionType`` using ``f``'s own globals, defaults and
-closure cells (the cell for ``ag__`` holds :mod:`jitflow.autograph.runtime`), so the
+closure cells (the cell for ``ag__`` holds :mod:`jitflow.autograph.runtime`, the one for
+``ag_scope__`` a :class:`jitflow.captures.Scope` of ``f``'s globals and cells), so the
 converted function sees every later change of ``f``'s closure variables and globals,
 exactly as ``f`` does. The module is compiled with ``f``'s file name and line numbers:
 tracebacks, ``linecache`` and jitflow's user-line lookup all show the user's source.
@@ -33,9 +34,10 @@ import weakref
 
 import gast
 
-from jitflow import errors
+from jitflow import captures, errors
 from jitflow.autograph import parsing, transformers
 from jitflow.autograph.transformers import base, scopes
+from jitflow.autograph.transformers.captures import SCOPE
 
 _DO_NOT_CONVERT = "__jitflow_do_not_convert__"
 _LIBRARIES = frozenset({
@@ -195,9 +197,12 @@ def _convert_code(fn) -> _Entry | None:
         namer=base.Namer(used | {base.AG}),
         freevars=code.co_freevars,
         print_is_builtin=_print_is_builtin(fn, node),
+        library_globals=captures.library_globals(fn.__globals__),
     )
-    if base.AG in used:
-        raise ctx.error(node, f"the name '{base.AG}'", "it is reserved for AutoGraph's runtime.")
+    for reserved in (base.AG, SCOPE):
+        if reserved in used:
+            raise ctx.error(node, f"the name '{reserved}'",
+                            "it is reserved for AutoGraph's runtime.")
     if isinstance(node, gast.AsyncFunctionDef) or base.is_generator(node):
         raise ctx.error(node, "a generator or coroutine ('yield'/'await')",
                         "its body cannot be split into the nested functions control flow "
@@ -248,7 +253,8 @@ def _compile(node, fn, ctx: base.Context) -> types.CodeType:
         args.kw_defaults = [None if d is None else base.const(None) for d in args.kw_defaults]
         body = [gast.Return(value=inner)]
     factory_name = ctx.namer.new("ag_factory")
-    factory = base.function_def(factory_name, list(fn.__code__.co_freevars) + [base.AG], body)
+    params = list(fn.__code__.co_freevars) + [base.AG, SCOPE]
+    factory = base.function_def(factory_name, params, body)
     module = gast.Module(body=[base.located(factory, node)], type_ignores=[])
     base.finish_locations(module, ctx.filename)
     flags = fn.__code__.co_flags & _FUTURE_FLAGS
@@ -297,7 +303,10 @@ def _instantiate(entry: _Entry, fn) -> types.FunctionType:
 
         _AG_CELL = types.CellType(runtime)
     cells = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
-    closure = tuple(_AG_CELL if n == base.AG else cells[n] for n in entry.code.co_freevars)
+    cells[base.AG] = _AG_CELL
+    if SCOPE in entry.code.co_freevars:  # where its globals and closure variables live
+        cells[SCOPE] = types.CellType(captures.Scope(fn))
+    closure = tuple(cells[n] for n in entry.code.co_freevars)
     new = types.FunctionType(entry.code, fn.__globals__, fn.__name__, fn.__defaults__,
                              closure or None)
     new.__kwdefaults__ = fn.__kwdefaults__

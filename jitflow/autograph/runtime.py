@@ -15,11 +15,11 @@ import types
 
 import numpy as np
 
-from jitflow import errors
+from jitflow import captures, errors
 from jitflow.autograph import converter
 from jitflow.autograph import operators as _operators
 from jitflow.autograph.item_assignment import (  # noqa: F401
-    make_slice, setitem, setitem_aug, ufunc_at,
+    _IN_PLACE, make_slice, setitem, setitem_aug, ufunc_at,
 )
 from jitflow.autograph.operators import Undefined
 from jitflow.autograph.raising import check_recursion, raise_value  # noqa: F401
@@ -131,6 +131,24 @@ def _is_numpy_random(f) -> bool:
     if isinstance(owner, (np.random.Generator, np.random.RandomState, np.random.BitGenerator)):
         return True
     return (getattr(f, "__module__", None) or "").startswith("numpy.random")
+
+
+# -- state outside the function (jitflow.captures) -------------------------------------------
+
+ld_name = captures.load
+ld_attr = captures.load_attr
+st_attr = captures.store_attr
+st_name = captures.store_name
+
+
+def aug_attr(obj, attr: str, op: str, value) -> None:
+    """``obj.attr op= value``."""
+    captures.aug_attr(obj, attr, _IN_PLACE[op], value)
+
+
+def aug_op(current, op: str, value):
+    """``current op= value``'s result, for a global or nonlocal name."""
+    return _IN_PLACE[op](current, value)
 
 
 # -- comparisons ------------------------------------------------------------------------------

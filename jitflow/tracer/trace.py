@@ -15,7 +15,7 @@ from typing import Any, Callable
 import jax.tree_util as tree_util
 import numpy as np
 
-from jitflow import errors, pytrees
+from jitflow import captures, errors, pytrees
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import add_input, collecting_checks, collecting_effects, new_graph
@@ -50,6 +50,7 @@ class TracedFunction:
     writeback: tuple[tuple[int, int], ...]
     effects: tuple = ()
     check: tuple | None = None
+    captured: Any = None  # jitflow.captures.TraceCaptures: what the trace read by path
 
 
 def trace(
@@ -65,7 +66,8 @@ def trace(
     ``spec`` has one entry per leaf: DYNAMIC for traced leaves (taking the next aval from
     ``avals``) or a ``(type, value)`` pair for static ones.
     """
-    with new_graph(name) as graph, collecting_effects() as effects, collecting_checks() as checks:
+    with new_graph(name) as graph, collecting_effects() as effects, collecting_checks() as checks, \
+            captures.tracing(graph) as captured:
         inputs, leaves = [], []
         dyn = iter(zip(avals, names))
         for s in spec:
@@ -77,6 +79,7 @@ def trace(
             else:
                 leaves.append(s[1])
         args, kwargs = tree_util.tree_unflatten(in_tree, leaves)
+        captured.watch(args, kwargs)  # lists and dicts the function may change
         result = fn(*args, **kwargs)
         out_leaves, out_tree = pytrees.flatten(result)  # dicts with mixed keys too
         out_static, outputs = [], []
@@ -93,6 +96,8 @@ def trace(
             if t.value is not value:
                 writeback.append((i, len(outputs)))
                 outputs.append(t.value)
+        # Captured state (globals, self.w, ...): leaves after the arguments (jitflow.captures).
+        captured_info = captures.finish_trace(captured, outputs, writeback, [], len(spec))
         run_effects = []
         for kind, items, extra in effects:
             placed = []
@@ -122,7 +127,7 @@ def trace(
         ) from e
     return TracedFunction(
         graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects),
-        check,
+        check, captured_info,
     )
 
 

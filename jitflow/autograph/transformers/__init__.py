@@ -15,6 +15,10 @@ matters, and is fixed here:
    ``np.add.at(out, i, v)`` ``out = ag__.ufunc_at(...)``), so that a NumPy array the
    function made can take traced values. Before 6, which must see ``np.add.at`` as
    written, and before 7, which then sees ``out`` assigned.
+5b. ``captures`` — reads of globals, closure variables and attributes become
+   ``ag__.ld_name``/``ag__.ld_attr``, writes to attributes and ``global`` names
+   ``ag__.st_attr``/``ag__.st_name`` (DESIGN decision 11). After 5 (which must see
+   ``np.add.at`` and local names as written), before 6 (which must see ``super`` as written).
 6. ``call_trees`` — the remaining calls go through ``ag__.converted_call``. Before 7–8,
    whose generated calls (``ag__.*``) must not be wrapped.
 7. ``control_flow`` — if/while/for become nested body functions and operator calls. After
@@ -30,6 +34,7 @@ from jitflow.autograph.transformers import (
     base,
     break_statements,
     call_trees,
+    captures,
     continue_statements,
     control_flow,
     item_assignment,
@@ -44,6 +49,7 @@ PASSES = (
     return_statements,
     print_assert,
     item_assignment,
+    captures,
     call_trees,
     control_flow,
     logical_expressions,

@@ -63,6 +63,7 @@ class Context:
     namer: Namer
     freevars: tuple[str, ...] = ()  # the original function's closure names
     print_is_builtin: bool = True  # 'print' is not rebound in the function or its module
+    library_globals: frozenset = frozenset()  # globals naming library modules (np, jax)
 
     def error(self, node, construct: str, why: str) -> errors.ConversionError:
         """A ConversionError naming the construct, the user's file:line and the reason."""
