@@ -19,7 +19,7 @@ from fuzz.runner import check
 
 SEEDS = range(240)
 
-FINDINGS = {
+FINDINGS = {  # ids of /tmp/jf/fuzz-findings.md (issue 10)
     "F1": "arguments that alias each other traced as independent arrays",
     "F2": "copying reshape/ravel of a non-contiguous argument writes into it",
     "F3": "s op= x on a NumPy scalar is in place in jitflow",
@@ -27,15 +27,19 @@ FINDINGS = {
     "F5": "0-d array argument returned as a NumPy scalar",
     "F6": "Python float argument returned as np.float64",
     "F7": "loop variable used after a staged for loop",
-    "F9": "copying reshape of a written view in a staged loop refused",
-    "F10": "refusal not an instance of NumPy's exception class",
+    "F9": "refusal after writes through views and a staged if/ternary/loop",
+    "F13": "complex division by zero gives nan+nanj",
+    "F15": "in a staged loop, a write through a view loses another write",
+    "F17": "Python int counter after a staged loop follows NumPy-int rules",
 }
 
 KNOWN: dict[int, str] = {  # seed -> finding id (FINDINGS)
-    5: "F1", 6: "F4", 26: "F7", 27: "F4", 38: "F4", 40: "F1", 53: "F4", 60: "F5", 79: "F4",
-    80: "F9", 81: "F2", 82: "F6", 95: "F5", 98: "F4", 102: "F1", 117: "F3", 137: "F2",
-    143: "F2", 148: "F7", 154: "F2", 156: "F1", 159: "F5", 181: "F4", 183: "F4", 186: "F7",
-    188: "F1", 192: "F1", 200: "F4", 214: "F4", 232: "F4",
+    0: "F9", 1: "F5", 5: "F1", 21: "F1", 23: "F7", 26: "F7", 42: "F15", 52: "F4", 61: "F17",
+    66: "F1", 73: "F4", 78: "F4", 81: "F2", 82: "F6", 91: "F7", 95: "F4", 96: "F6", 100: "F1",
+    101: "F6", 113: "F5", 116: "F6", 117: "F3", 124: "F5", 134: "F4", 136: "F17", 138: "F6",
+    139: "F4", 153: "F6", 154: "F4", 156: "F1", 162: "F5", 174: "F13", 182: "F1", 183: "F4",
+    188: "F1", 191: "F3", 192: "F1", 196: "F7", 198: "F5", 200: "F4", 216: "F4", 224: "F5",
+    232: "F4", 236: "F4", 239: "F7",
 }
 
 
@@ -52,7 +56,7 @@ def _params():
 def test_generated_program_matches_numpy(seed):
     program = generate(seed)
     outcome = check(program)
-    assert outcome.category in ("ok", "skip"), (
+    assert outcome.category in ("ok", "skip", "documented"), (
         f"{outcome.category}: {outcome.detail}\n\n{program.source()}")
 
 

@@ -21,7 +21,7 @@ from .generator import generate
 from .runner import check
 from .shrink import shrink
 
-QUIET = ("ok", "skip")
+QUIET = ("ok", "skip", "documented")
 
 
 def run_seed(seed: int) -> tuple[int, str, str]:

@@ -356,7 +356,7 @@ class ExprBuilder:
         options = [f"{a.src}[{self.basic_index(shape)}]" if shape else f"{a.src}[...]",
                    f"{a.src}.T", f"{a.src}.ravel()", f"{a.src}.reshape(-1)",
                    f"{a.src}[None]", a.src]
-        if len(shape) >= 2:
+        if len(shape) >= 2 and shape[-1]:
             options.append(f"{a.src}.reshape({size // shape[-1]}, {shape[-1]})")
             options.append(f"{a.src}.reshape({tuple(reversed(shape))})")
         elif size % 2 == 0 and size:

@@ -49,6 +49,7 @@ class Generator(ExprBuilder):
         self.visible = list(self.params)
         self.counter = 0
         self.in_block = False
+        self.depth = 0  # nesting of the block being generated
         self.loop_names: set[str] = set()  # loop variables: not rebound in the body
         self.want_error = self.rng.random() < 0.12
         self.env = self.run([])
@@ -177,6 +178,7 @@ class Generator(ExprBuilder):
         """One or two statements as if run once after ``prefix + setup``."""
         saved = (self.env, list(self.visible), self.in_block)
         self.in_block = True
+        self.depth += 1
         self.visible += extra
         self.loop_names.update(extra)
         body: list[str] = []
@@ -188,7 +190,10 @@ class Generator(ExprBuilder):
             for _ in range(12):
                 if len(body) >= self.rng.randint(1, 2):
                     break
-                stmt = self.simple_statement()
+                if self.depth < 2 and self.rng.random() < 0.15:  # nested control flow
+                    stmt = self.compound(prefix + setup + body)
+                else:
+                    stmt = self.simple_statement()
                 if stmt is None:
                     continue
                 try:
@@ -201,6 +206,7 @@ class Generator(ExprBuilder):
         finally:
             self.env, self.visible, self.in_block = saved
             self.loop_names.difference_update(extra)
+            self.depth -= 1
 
     def if_statement(self, prefix: list[str]) -> str | None:
         cond = self.condition()
@@ -312,6 +318,14 @@ class Generator(ExprBuilder):
                     v = self.env.get(other)
                     if is_array(v) and np.shares_memory(v, self.env[base]):
                         self.exact[other] = False
+
+    def compound(self, prefix: list[str]) -> tuple[str, dict] | None:
+        """An if, for, while or ternary nested in a block."""
+        build = self.rng.choice([self.if_statement, self.for_statement, self.while_statement])
+        if self.rng.random() < 0.25:
+            return self.ternary(prefix)
+        stmt = build(prefix)
+        return None if stmt is None else (stmt, {})
 
     def statement(self, body: list[str]) -> tuple[str, dict] | None:
         r = self.rng.random()
