@@ -84,6 +84,28 @@ def loop_over_array(x):
     return out
 
 
+def loop_variable_after_loop(a):
+    for i in range(3):
+        a[i] = 1
+    if i > 0:
+        a[0] = 5
+    return a, i
+
+
+def body_variable_after_loop(x):
+    for row in x:
+        last = row * 2
+        first = row[0]
+    return last, first
+
+
+def test_variables_set_in_a_loop_that_runs_keep_their_last_value():
+    """``for`` over a static non-empty range: the loop variable and the variables the body
+    assigns keep the last iteration's values after the loop, as in Python."""
+    assert_matches(loop_variable_after_loop, np.zeros(3))
+    assert_matches(body_variable_after_loop, np.arange(6.0).reshape(3, 2))
+
+
 def test_loop_over_an_empty_array_runs_zero_times():
     assert_matches(loop_rows, np.zeros(0))
     assert_matches(loop_rows, np.arange(3.0))

@@ -110,7 +110,54 @@ def alias_of_scalar_argument(a, s):
     return t, s
 
 
+def ternary_view_or_self(a0):
+    v = a0[::-1] if np.all(a0 != 7) else a0
+    v[::2] = 0
+    return a0
+
+
+def ternary_copy_or_self(a1):
+    v = a1.copy() if a1[-1, -1] < -3 else a1
+    v *= 0
+    return a1
+
+
+def while_rebinding_argument(a0):
+    k = 0
+    while a0[-1] < -2 and k < 2:
+        a0 = a0 + 1.25
+        k += 1
+    a0 -= 3
+    return k
+
+
+def view_read_in_branch(a1, a0):
+    v2 = a0.T
+    a0 += 1
+    if a1.sum() > 0:
+        t4 = v2.reshape((3, 4))
+        a1 = a1 + t4.sum()
+    return v2, a1
+
+
+def view_read_in_loop(a1, a0):
+    v2 = a0[::2]
+    a0 *= 2
+    while a1.sum() < 10:
+        a1 = a1 + v2.sum()
+    return v2, a1
+
+
 CASES = [
+    (ternary_view_or_self, lambda: (np.array([1.25, -0.25, -1.0]),)),
+    (ternary_view_or_self, lambda: (np.array([1.25, 7.0, -1.0]),)),
+    (ternary_copy_or_self, lambda: (np.array([[6]]),)),
+    (ternary_copy_or_self, lambda: (np.array([[-6]]),)),
+    (while_rebinding_argument, lambda: (np.array([-np.inf, 3.5]),)),
+    (while_rebinding_argument, lambda: (np.array([-np.inf, -3.5]),)),
+    (view_read_in_branch, lambda: (np.array([1]), np.arange(12).reshape(3, 4))),
+    (view_read_in_branch, lambda: (np.array([-1]), np.arange(12).reshape(3, 4))),
+    (view_read_in_loop, lambda: (np.array([1]), np.arange(6))),
     (if_else_keeps_argument, lambda: (np.array([-2.0, 1.0]),)),
     (if_else_keeps_argument, lambda: (np.array([2.0, 1.0]),)),
     (if_without_else, lambda: (np.array([-2.0, 1.0]),)),

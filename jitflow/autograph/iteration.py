@@ -212,14 +212,18 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
     try:
         with mutation_log() as log, append_log() as appends:
             if accumulators:
-                found = discover_loop(test2, body2, get2, set2, names2, init)
+                found = discover_loop(test2, body2, get2, set2, names2, init,
+                                      always_runs=isinstance(n, int))
             else:
                 found = _discover_or_accumulate(test2, body2, get2, set2, names2, init, n, appends)
     except (errors.TracerConversionError, errors.UnsupportedError) as e:
         # The body needs the index as a Python value (a shape, a slice bound, range(i)).
         # Anything else that is unsupported fails again, with Python values, below.
         for _key, (t, before) in log.items():
-            t._value = before
+            if before is None:  # a view read while tracing the body: read it again
+                t._seen = None
+            else:
+                t._value = before
         for lst, length in appends.values():
             del lst[length:]
         set2(init)
@@ -302,7 +306,7 @@ def _record_loop_effects(spec, buffers) -> None:
 def _discover_or_accumulate(test2, body2, get2, set2, names2, init, n, appends):
     """Discover the loop; if its body appended to lists, undo that and ask to trace again
     with those lists accumulated (or refuse when that cannot be done)."""
-    found = discover_loop(test2, body2, get2, set2, names2, init)
+    found = discover_loop(test2, body2, get2, set2, names2, init, always_runs=isinstance(n, int))
     if not appends:
         return found
     lists = []

@@ -27,7 +27,7 @@ import numpy as np
 
 from jitflow import errors
 from jitflow.autograph import aliases
-from jitflow.autograph.operators import Undefined
+from jitflow.autograph.operators import Undefined, append_log
 from jitflow.autograph.raising import DeadPath
 from jitflow.autograph.staged_effects import (  # noqa: F401 - staged_print/assert: operators
     EffectsInLoop,
@@ -105,6 +105,9 @@ def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=N
     local = {v.id for v in graph.inputs} | {v.id for op in graph.ops for v in op.outputs}
     mutated = {}
     for key, (t, before) in log.items():
+        if before is None:  # a view read in the region: read its base again outside
+            t._seen = None
+            continue
         if t._value is before:
             continue  # an inner region already restored it (nested control flow)
         if before.id not in local:  # an outer array the region wrote
@@ -184,7 +187,7 @@ def trace_numpy_arrays(get_state, set_state) -> list:
     """NumPy arrays in the state become traced copies, so that a branch or loop body that
     writes into them (``out[0] = 1``) writes into a traced handle instead of mutating the
     NumPy array in Python while every path is being traced."""
-    state = [wrap(to_value(v), array=True) if isinstance(v, np.ndarray) else v for v in get_state()]
+    state = [wrap(to_value(v)) if isinstance(v, np.ndarray) else v for v in get_state()]
     set_state(state)
     return state
 
@@ -331,15 +334,21 @@ def staged_while(cond0, test, body, get_state, set_state, names):
     stage_loop(test, body, get_state, set_state, names, init, *found)
 
 
-def discover_loop(test, body, get_state, set_state, names, init):
+def discover_loop(test, body, get_state, set_state, names, init, always_runs=False):
     """Trace the loop once to find what it changes and the types to carry.
+
+    A variable first assigned in the body is carried (from zeros) when the body certainly
+    runs (``always_runs``: a ``for`` over a static non-empty range): after the loop it
+    holds the last iteration's value, as in Python (``i`` after ``for i in range(3)``).
 
     Returns ``carried``: {state index: aval}, ``mutated``: {id: tracer} (outer arrays
     the body writes) and ``in_place``: the state indices whose array the body writes
     into (``y[i] = v``) rather than rebinding the name (``y = y * 2``).
     """
     avals = {i: aval_of(v) for i, v in enumerate(init) if is_arraylike(v)}
-    placeholders = {i for i, v in enumerate(init) if isinstance(v, Undefined) and v.zeros_ok}
+    placeholders = {
+        i for i, v in enumerate(init) if isinstance(v, Undefined) and (v.zeros_ok or always_runs)
+    }
     for _attempt in range(3):  # weak scalars may be promoted by the body, then settle
         order = sorted(avals)
 
@@ -355,10 +364,11 @@ def discover_loop(test, body, get_state, set_state, names, init):
             test()
             body()
 
-        region = _trace_region(
-            "discover", run, set_state, get_state, init,
-            inputs=[avals[i] for i in order], bind_inputs=bind_inputs,
-        )
+        with append_log() as appended:
+            region = _trace_region(
+                "discover", run, set_state, get_state, init,
+                inputs=[avals[i] for i in order], bind_inputs=bind_inputs,
+            )
         if region.effects:  # a print/assert per iteration (iteration.py buffers them)
             raise EffectsInLoop(region.effects)
         inputs = dict(zip(order, region.graph.inputs))
@@ -384,6 +394,8 @@ def discover_loop(test, body, get_state, set_state, names, init):
             in_place = {i for i in changed if region.state[i] is handles.get(i)}
             return changed, mutated, in_place
         avals.update(changed)
+        for lst, length in appended.values():  # traced again: appended again
+            del lst[length:]
     raise errors.DTypeError(at_user_line("The loop's variables do not settle on one dtype."))
 
 

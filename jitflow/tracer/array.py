@@ -23,7 +23,7 @@ import numpy as np
 
 from jitflow import errors
 from jitflow.tracer.avals import AbstractArray
-from jitflow.tracer.context import record_mutation
+from jitflow.tracer.context import record_mutation, record_view_read
 from jitflow.tracer.flat import FlatIter
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import call, lookup
@@ -55,6 +55,7 @@ class Tracer:
             if base is not self._seen:
                 self._value = self._lens.get(base)
                 self._seen = base
+                record_view_read(self)
         return self._value
 
     def assign(self, new: Value) -> None:

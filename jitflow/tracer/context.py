@@ -66,7 +66,8 @@ def building(graph: Graph):
 
 @contextlib.contextmanager
 def mutation_log():
-    """Collect the tracers rebound in the ``with`` block: ``{id: (tracer, value before)}``.
+    """Collect the tracers rebound in the ``with`` block: ``{id: (tracer, value before)}``
+    (and the views that read a new base value: ``{("view", id): (view, None)}``).
 
     Control flow needs it: a branch or loop body that writes ``a[i] = v`` rebinds ``a``'s
     handle (or its base's, through a view) inside a region; the staging code restores the
@@ -84,6 +85,13 @@ def record_mutation(tracer, old: Value) -> None:
     """Called by a root tracer about to be rebound (see :func:`mutation_log`)."""
     for log in _state.mutation_logs:
         log.setdefault(id(tracer), (tracer, old))
+
+
+def record_view_read(view) -> None:
+    """Called by a view that just read its value out of a new base value: in a region, that
+    value is the region's, so the staging code makes the view read it again afterwards."""
+    for log in _state.mutation_logs:
+        log.setdefault(("view", id(view)), (view, None))
 
 
 @contextlib.contextmanager
