@@ -76,7 +76,9 @@ def new_call() -> tuple:
 
 def take_call(call) -> dict:
     """The buffers of call ``call`` (its id, as the program returned it), taken out of the
-    shared store: nothing of a call stays behind, whether it returns or raises."""
+    shared store before anything else when the program has run: nothing of a call stays
+    behind, whether the call then returns or raises (only a program that XLA itself fails
+    to run leaves its rows here)."""
     return _CALLS.pop(int(call), {})
 
 
