@@ -15,9 +15,9 @@ import zlib
 import jax
 import numpy as np
 import pytest
+from oracle import assert_same
 
 import jitflow
-from oracle import assert_same
 
 _SPEC_MODULES = sorted(p.stem for p in pathlib.Path(__file__).parent.glob("specs_*.py"))
 SPECS = [s for m in _SPEC_MODULES for s in importlib.import_module(m).SPECS]

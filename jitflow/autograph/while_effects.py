@@ -20,14 +20,20 @@ import numpy as np
 from jitflow import errors
 from jitflow.autograph import effects as run_time
 from jitflow.autograph.staging import (
-    EffectsInLoop, discover_loop, stage_loop, trace_numpy_arrays,
+    EffectsInLoop,
+    discover_loop,
+    stage_loop,
+    trace_numpy_arrays,
 )
 from jitflow.ops import host
 from jitflow.ops.constants import to_value
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import (
-    collecting_effects, current_checks, first_top_level_effect, record_effect,
+    collecting_effects,
+    current_checks,
+    first_top_level_effect,
+    record_effect,
 )
 from jitflow.tracer.source import at_user_line, user_frame
 
