@@ -102,12 +102,15 @@ _LIKE_NUMPY = (
 )
 
 
-def like_numpy(error: BaseException, default: type[JitflowError]) -> type[JitflowError]:
+def like_numpy(
+    error: BaseException, default: type[JitflowError], type_error=InvalidOperandError
+) -> type[JitflowError]:
     """The jitflow class to raise where NumPy refused with ``error`` (NumPy asked on a
     stand-in, or a NumPy helper such as ``normalize_axis_tuple``): one that derives from
     NumPy's class, so the user's ``except`` clauses behave as with NumPy; ``default`` (a
-    ValueError class) where none above is more specific."""
+    ValueError class) where none above is more specific, ``type_error`` for a TypeError
+    (DTypeError where NumPy refused a dtype)."""
     for numpy_kind, ours in _LIKE_NUMPY:
         if isinstance(error, numpy_kind):
-            return ours
+            return type_error if numpy_kind is TypeError else ours
     return default

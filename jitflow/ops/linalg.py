@@ -103,7 +103,7 @@ def product_dtype(name: str, fn, values, **kwargs) -> np.dtype:
         return _cached_dtype(fn, signature, tuple(sorted(kwargs.items())))
     except (TypeError, ValueError, IndexError) as e:
         shown = ", ".join(str(v.aval) for v in values)
-        raise errors.DTypeError(
+        raise errors.like_numpy(e, errors.InvalidValueError, type_error=errors.DTypeError)(
             at_user_line(f"np.{name} refuses operands ({shown}): {e}")
         ) from None
 

@@ -159,7 +159,7 @@ def result_dtype(name: str, fn, x: Value, **kwargs) -> np.dtype:
     try:
         return _cached_dtype(fn, x.dtype, tuple(sorted(kwargs.items())))
     except (TypeError, ValueError) as e:
-        raise errors.DTypeError(
+        raise errors.like_numpy(e, errors.InvalidValueError, type_error=errors.DTypeError)(
             at_user_line(f"np.{name} refuses an array of dtype {x.dtype} with {kwargs}: {e}")
         ) from None
 

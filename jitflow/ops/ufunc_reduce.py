@@ -122,9 +122,10 @@ def _accumulate(ufunc, kind: str):
             out_dtype = _accumulate_dtype(ufunc, x.dtype,
                                           None if dtype is None else np.dtype(dtype))
         except (TypeError, ValueError) as e:
-            raise errors.DTypeError(at_user_line(
-                f"np.{name} refuses dtype {dtype} for an array of dtype {x.dtype}: {e}"
-            )) from None
+            raise errors.like_numpy(e, errors.InvalidValueError, type_error=errors.DTypeError)(
+                at_user_line(
+                    f"np.{name} refuses dtype {dtype} for an array of dtype {x.dtype}: {e}")
+            ) from None
         if kind in ("max", "min"):
             rd.refuse_complex(name, x)
         x = ew.convert(x, out_dtype)
