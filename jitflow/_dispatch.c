@@ -31,11 +31,30 @@ typedef struct {
     int swap;             /* x64.swap_local/set_local exist and are safe to use */
     int fast;             /* no static arguments: the fast path applies */
     PyObject *gather;     /* NULL, or () -> (jitted, *captured arrays) | None (captures.py) */
+    int array_head_ok;    /* ArrayHead fits this NumPy (checked by bind) */
     Py_ssize_t calls;     /* calls so far (cache_info's hits are calls - misses) */
 } Dispatcher;
 
 static PyObject *str_value, *str_swap_local, *str_set_local, *str_finish;
 static PyObject *empty_tuple;
+
+/* The head of NumPy's array object (``PyArrayObject_fields`` in numpy/ndarraytypes.h,
+ * the same from NumPy 1.7 to 2.x), mirrored rather than included: the build needs no
+ * NumPy headers. ``bind`` checks the mirror against a real array and, if it does not fit,
+ * every call with an array argument takes the general path. */
+typedef struct {
+    PyObject_HEAD
+    char *data;
+    int nd;
+    Py_ssize_t *dimensions;
+    Py_ssize_t *strides;
+    PyObject *base;
+    PyObject *descr;
+    int flags;
+} ArrayHead;
+
+#define ARRAY_C_CONTIGUOUS 0x0001
+#define MAX_FAST_ARRAYS 16
 
 /* The positional arguments as a tuple (for the Python callees that take one). */
 static PyObject *
@@ -100,6 +119,52 @@ report_failure(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+/* The owner of an array's memory: the end of its chain of ndarray bases; NULL when that
+ * is not an ndarray (memory from a buffer, an mmap, a foreign library). */
+static PyObject *
+memory_owner(PyObject *a, PyTypeObject *ndarray)
+{
+    for (;;) {
+        PyObject *base = ((ArrayHead *)a)->base;
+        if (base == NULL)
+            return a;
+        if (!PyObject_TypeCheck(base, ndarray))
+            return NULL;
+        a = base;
+    }
+}
+
+/* Whether the call's arrays need no memory key (jitflow/aliasing.py): each C-contiguous
+ * and, with two or more, each owning its memory through ndarray bases, no two the same
+ * owner. The twin of aliasing.fast_path_memory_ok. */
+static int
+memory_ok(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *owners[MAX_FAST_ARRAYS];
+    Py_ssize_t n = 0;
+    PyTypeObject *ndarray = (PyTypeObject *)self->ndarray;
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        if (Py_TYPE(args[i]) != ndarray)
+            continue;
+        if (!self->array_head_ok || !(((ArrayHead *)args[i])->flags & ARRAY_C_CONTIGUOUS))
+            return 0;
+        if (n == MAX_FAST_ARRAYS)
+            return 0;
+        owners[n++] = args[i];
+    }
+    if (n < 2)
+        return 1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        owners[i] = memory_owner(owners[i], ndarray);
+        if (owners[i] == NULL)
+            return 0;
+        for (Py_ssize_t j = 0; j < i; j++)
+            if (owners[j] == owners[i])
+                return 0;
+    }
+    return 1;
+}
+
 static PyObject *finish_result(Dispatcher *self, PyObject *res, PyObject *const *leaves,
                                Py_ssize_t n, int jax_out);
 
@@ -122,6 +187,8 @@ dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwn
         }
         return call_general(self, args, nargs, kwnames);
     }
+    if (!memory_ok(self, args, nargs))
+        return call_general(self, args, nargs, kwnames);
 
     /* Captured state: the jax.jit for this call's guards, and the arrays after the args. */
     PyObject *callee = self->jitted, *gathered = NULL;
@@ -294,6 +361,34 @@ finish_result(Dispatcher *self, PyObject *res, PyObject *const *leaves, Py_ssize
     return finished;
 }
 
+/* Whether ArrayHead reads a real array right: a fresh C-contiguous 2x3 array and its
+ * transpose (a view: base set, not C-contiguous). 1 yes, 0 no, -1 error. */
+static int
+array_head_fits(PyObject *np_array)
+{
+    PyObject *rows = Py_BuildValue("[[ddd][ddd]]", 1.0, 2.0, 3.0, 4.0, 5.0, 6.0);
+    if (rows == NULL)
+        return -1;
+    PyObject *a = PyObject_CallOneArg(np_array, rows);
+    Py_DECREF(rows);
+    if (a == NULL)
+        return -1;
+    PyObject *t = PyObject_GetAttrString(a, "T");
+    if (t == NULL) {
+        Py_DECREF(a);
+        return -1;
+    }
+    ArrayHead *h = (ArrayHead *)a, *v = (ArrayHead *)t;
+    int ok = h->nd == 2 && h->dimensions[0] == 2 && h->dimensions[1] == 3 &&
+             h->strides[0] == 24 && h->strides[1] == 8 && h->base == NULL &&
+             (h->flags & ARRAY_C_CONTIGUOUS) && v->nd == 2 && v->base == a &&
+             !(v->flags & ARRAY_C_CONTIGUOUS) && v->data == h->data &&
+             *(double *)(h->data + 8) == 2.0;
+    Py_DECREF(t);
+    Py_DECREF(a);
+    return ok;
+}
+
 static PyObject *
 dispatcher_bind(Dispatcher *self, PyObject *args)
 {
@@ -329,6 +424,9 @@ dispatcher_bind(Dispatcher *self, PyObject *args)
     self->fast = fast;
     Py_INCREF(gather);
     Py_XSETREF(self->gather, gather);
+    self->array_head_ok = array_head_fits(np_array);
+    if (self->array_head_ok < 0)
+        return NULL;
     for (int i = 0; i < 7; i++)
         Py_XDECREF(olds[i]);
     Py_RETURN_NONE;

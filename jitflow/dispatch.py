@@ -26,6 +26,9 @@ np_array, swap, fast, gather=None)`` hands it what it calls once the ``Function`
   ``general``). The extras follow the arguments in the call and in the ``leaves`` that
   ``Entry.finish`` writes back to. ``failed`` may return a result (a retried call).
 
+A call whose NumPy arrays are not all C-contiguous, or may share memory, takes ``general``
+too: its memory layout joins the signature there (:mod:`jitflow.aliasing`).
+
 ``_calls`` counts calls (``cache_info()``'s hits are calls minus misses).
 """
 
@@ -34,6 +37,7 @@ from __future__ import annotations
 import functools
 import os
 
+from jitflow.aliasing import fast_path_memory_ok as memory_ok
 from jitflow.entry import to_numpy
 from jitflow.errors import user_facing
 from jitflow.tracer.source import user_traceback
@@ -66,6 +70,8 @@ def _python_path():
             if t is jax_array:
                 jax_out = True
                 continue
+            return general(args, kwargs)
+        if not memory_ok(args, ndarray):  # non-C-contiguous or sharing memory
             return general(args, kwargs)
         callee, call_args = jitted, args
         if gather is not None:

@@ -14,13 +14,15 @@ import jax
 import jax.tree_util as tree_util
 import numpy as np
 
-from jitflow import captures, errors
+from jitflow import errors
 from jitflow.autograph import effects as run_time_effects
 from jitflow.lowering.export import make_exported
 from jitflow.lowering.host_call import Program, call_program
 from jitflow.lowering.module import lower_graph, used_inputs
 from jitflow.ops import checks, host
 from jitflow.tracer.trace import DYNAMIC, TracedFunction
+from jitflow.writeback import plan as writeback_plan
+from jitflow.writeback import write as write_back
 
 
 def compile_entry(name: str, traced: TracedFunction, avals) -> "Entry":
@@ -90,6 +92,7 @@ class Entry:
         single = plain and out_tree.num_leaves == 1 and out_tree.num_nodes == 1
 
         effects, check = self.traced.effects, self.traced.check
+        sites = self.traced.write_sites
         # Traced arrays stored into captured state (``self.w = w + g``): see jitflow.captures.
         rebinds = self.traced.captured.rebinds if self.traced.captured else ()
         converters = [_writable_view if big else to_numpy for big in self.big]
@@ -97,17 +100,14 @@ class Entry:
         def finish(arrays, leaves, jax_out):
             if check is not None:  # first: a failed call writes nothing back, prints nothing
                 raise_failed_check(arrays, check)
-            for leaf_index, out_index in writeback:
-                leaf = leaves[leaf_index]
-                if isinstance(leaf, jax.Array) and not isinstance(leaf, jax.core.Tracer):
-                    raise _immutable(self.traced.graph, leaf_index, out_index)
-            for leaf_index, out_index in writeback:
-                if type(leaves[leaf_index]) is np.ndarray:
-                    np.copyto(leaves[leaf_index], np.asarray(arrays[out_index]))
-            for path, out_index, value in rebinds:
-                path.write(value if out_index is None else np.array(arrays[out_index]))
+            # Every write-back checked, and every assert passed, before the first write.
+            writes = writeback_plan(writeback, sites, leaves, arrays) if writeback else ()
             for effect in effects:
                 run_effect(effect, arrays)
+            if writes:
+                write_back(writes)
+            for path, out_index, value in rebinds:
+                path.write(value if out_index is None else np.array(arrays[out_index]))
             outs = arrays[:n] if jax_out else [f(a) for f, a in zip(converters, arrays[:n])]
             if not plain:
                 it = iter(outs)
@@ -149,13 +149,6 @@ def _taking_call_rows(finish):
             return finish(arrays, leaves, jax_out)
 
     return finish_call
-
-
-def _immutable(graph, leaf_index: int, out_index: int):
-    """The error of a write into a jax.Array argument (JAX raises TypeError there)."""
-    names, op = graph.input_names, graph.outputs[out_index].op
-    name = names[leaf_index] if leaf_index < len(names) else f"#{leaf_index}"
-    return captures.immutable_argument(name, op.source if op is not None else None)
 
 
 def _has_host_records(graph) -> bool:

@@ -75,6 +75,11 @@ class ReadOnlyError(JitflowError, ValueError):
     """A write into a read-only view (``np.broadcast_to``'s result, as in NumPy)."""
 
 
+class OverlappingWriteError(JitflowError, ValueError):
+    """A write into an argument whose elements share memory (a stride-0 array), which
+    NumPy makes land in all of them and a compiled program cannot reproduce."""
+
+
 class ConversionError(UnsupportedError):
     """AutoGraph cannot convert a construct of a function (named, with file:line and why)."""
 

@@ -32,7 +32,7 @@ import jax.tree_util as tree_util
 import numpy as np
 from jax._src.array import ArrayImpl
 
-from jitflow import autograph, capture_plan, captures, containers, errors, pytrees
+from jitflow import aliasing, autograph, capture_plan, captures, containers, errors, pytrees
 from jitflow.dispatch import Dispatcher, to_numpy_result
 from jitflow.entry import Entry, compile_entry
 from jitflow.lowering.module import module_text
@@ -41,6 +41,7 @@ from jitflow.signature import (
     Static,
     aval_of,
     check_leaf,
+    check_subclass,
     describe_leaves,
     flat_tree,
     leaf_kind,
@@ -157,9 +158,14 @@ class Function(Dispatcher):
                 self._calls -= 1  # counted once, by this second dispatch
                 return self(*positional)
         leaves, in_tree, spec, dyn, jax_out = self._split(args, kwargs)
+        memory = aliasing.memory_key(dyn, lambda: self._dyn_names(in_tree, spec))
         capture = self._plan.read(override) if self._plan.paths else None
         try:
-            res = self._run((in_tree, spec), dyn, capture)
+            if memory is None:
+                res = self._run((in_tree, spec), dyn, capture)
+            else:  # arrays sharing memory travel as their segments (see jitflow.aliasing)
+                res = self._run((in_tree, spec, memory), dyn + aliasing.segments(dyn, memory),
+                                capture)
         except capture_plan.PlanChanged as e:  # a trace read new paths: call with them passed
             return self._call_general(args, kwargs, e.values)
         if capture is not None:  # captured arrays are leaves after the arguments
@@ -253,6 +259,9 @@ class Function(Dispatcher):
         for i, leaf in enumerate(leaves):
             kind = leaf_kind(leaf)
             if kind == "dynamic":
+                if type(leaf) is not np.ndarray and isinstance(leaf, np.ndarray):
+                    check_subclass(leaf, lambda i=i: leaf_names(in_tree, self._signature)[i],
+                                   self.__name__)
                 spec.append(DYNAMIC)
                 dyn.append(leaf)
                 jax_out = jax_out or isinstance(leaf, jax.Array)
@@ -275,12 +284,13 @@ class Function(Dispatcher):
         if capture_key is not None:
             n = len(dyn) - len(capture_key)
             dyn, extras = dyn[:n], dyn[n:]
-        in_tree, spec = static if static is not None else flat_tree(len(dyn))
+        in_tree, spec = static[:2] if static is not None else flat_tree(len(dyn))
+        memory = static[2] if static is not None and len(static) > 2 else None
         avals = tuple(
             AbstractArray(tuple(d.aval.shape), np.dtype(d.aval.dtype), bool(d.aval.weak_type))
             for d in dyn
         )
-        entry = self._entry(in_tree, spec, avals, (capture_key or (), extras))
+        entry = self._entry(in_tree, spec, avals, memory, (capture_key or (), extras))
         outs = entry.call(*dyn, *(extras[p] for p in entry.capture_slots))
         if entry.bare:  # one array, nothing else to do: the fastest result to unpack
             return outs[0] if entry.traced.graph.outputs[0].ndim else (outs[0],)
@@ -289,8 +299,8 @@ class Function(Dispatcher):
 
     # -- tracing ------------------------------------------------------------------------
 
-    def _entry(self, in_tree, spec, avals, capture=None, retry=True) -> Entry:
-        key = (in_tree, spec, avals)
+    def _entry(self, in_tree, spec, avals, memory=None, capture=None, retry=True) -> Entry:
+        key = (in_tree, spec, avals, memory)
         if capture is None:
             capture = self._plan.read() if self._plan.paths else ((), ())
         capture_key, extra_avals = capture[0], [
@@ -317,7 +327,7 @@ class Function(Dispatcher):
         if self._autograph:
             fn = autograph.convert(fn)  # cached per function by the converter
         fn = captures.calling(fn, self.python_function, self._signature)
-        traced = trace(fn, in_tree, spec_values, list(avals), dyn_names, self.__name__)
+        traced = trace(fn, in_tree, spec_values, list(avals), dyn_names, self.__name__, memory)
         grew, reqs, slots, capture_avals = False, (), (), []
         if traced.captured is not None:
             grew, reqs, slots, writeback = self._plan.place(
@@ -353,14 +363,16 @@ class Function(Dispatcher):
         """Why ``key`` missed: the changed leaves against the closest earlier signature."""
         if not self._entries:
             return "first call"
-        in_tree, spec, avals = key
+        in_tree, spec, avals, memory = key
         new = describe_leaves(spec, avals)
         best = None
-        for old_tree, old_spec, old_avals in self._entries:
+        for old_tree, old_spec, old_avals, old_memory in self._entries:
             if old_tree != in_tree:
                 continue
             old = describe_leaves(old_spec, old_avals)
             changes = [f"{n}: {o} -> {w}" for n, o, w in zip(names, old, new) if o != w]
+            if old_memory != memory:
+                changes.append(aliasing.describe_change(old_memory, memory, names, spec))
             if best is None or len(changes) <= len(best):  # ties: the most recent
                 best = changes
         if best is None:
@@ -382,18 +394,24 @@ class Function(Dispatcher):
         if static is None:
             in_tree, spec = flat_tree(i + 1)
         else:
-            in_tree, spec = static
+            in_tree, spec = static[:2]
         names = leaf_names(in_tree, self._signature)
         dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
         return dyn_names[i] if i < len(dyn_names) else f"#{i}"
 
     def _signature_of(self, args, kwargs):
         leaves, in_tree, spec, dyn, _ = self._split(args, kwargs)
+        memory = aliasing.memory_key(dyn, lambda: self._dyn_names(in_tree, spec))
+        dyn = dyn + aliasing.segments(dyn, memory)
         avals = []
         for i, leaf in enumerate(dyn):
             check_leaf(leaf, self._leaf_name((in_tree, spec), i), self.__name__)
             avals.append(aval_of(leaf))
-        return in_tree, spec, tuple(avals)
+        return in_tree, spec, tuple(avals), memory
+
+    def _dyn_names(self, in_tree, spec) -> list[str]:
+        names = leaf_names(in_tree, self._signature)
+        return [n for n, s in zip(names, spec) if s is DYNAMIC]
 
     # -- introspection ------------------------------------------------------------------
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable
 
 import jax
 import jax.tree_util as tree_util
 import numpy as np
 
-from jitflow import pytrees
+from jitflow import errors, pytrees
 from jitflow.tracer.avals import AbstractArray, check_dtype, type_string
 from jitflow.tracer.trace import DYNAMIC
 
@@ -68,6 +69,26 @@ def check_leaf(leaf, name: str, function: str) -> None:
     dtype = getattr(leaf, "dtype", None)
     if dtype is not None:
         check_dtype(dtype, f"{function}() argument {name}")
+
+
+def check_subclass(leaf: np.ndarray, name: Callable[[], str], function: str) -> None:
+    """Refuse the NumPy subclasses whose operators or values mean something else than an
+    ndarray's (``*`` of ``np.matrix`` is a matrix product; a masked array's masked values
+    take no part): jitflow would compute the ndarray answer. Other subclasses (np.memmap,
+    user subclasses) are traced as the ndarrays they are and written back."""
+    if isinstance(leaf, np.matrix):
+        what = "an np.matrix, whose operators (* is a matrix product, ** a matrix power) " \
+            "and results (always 2-d) differ from an ndarray's"
+        way = "np.asarray(...) it and use @ for the matrix product"
+    elif isinstance(leaf, np.ma.MaskedArray):
+        what = "a masked array (np.ma), whose masked values take no part in its operations"
+        way = "pass x.filled(value) or np.ma.getdata(x) with the mask as its own array"
+    else:
+        return
+    raise errors.UnsupportedError(
+        f"{function}() argument {name()} is {what}; jitflow computes on plain ndarrays and "
+        f"would give an ndarray's answer. Convert it first: {way}."
+    )
 
 
 def aval_of(leaf) -> AbstractArray:

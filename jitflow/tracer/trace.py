@@ -15,7 +15,9 @@ from typing import Any, Callable
 import jax.tree_util as tree_util
 import numpy as np
 
-from jitflow import captures, errors, pytrees
+from jitflow import aliasing, captures, errors, pytrees
+from jitflow.aliasing import MemoryKey, SegmentBack
+from jitflow.ops import views
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import add_input, collecting_checks, collecting_effects, new_graph
@@ -41,6 +43,8 @@ class TracedFunction:
             order; each item is ``("out", graph output index)`` or ``("static", object)``.
         check: ``(graph output index, sites)`` when the function has run-time checks
             (:mod:`jitflow.ops.checks`), else None.
+        write_sites: per write-back, the argument's name and where the value written back
+            was made (for errors).
     """
 
     graph: Graph
@@ -50,6 +54,7 @@ class TracedFunction:
     writeback: tuple[tuple[int, int], ...]
     effects: tuple = ()
     check: tuple | None = None
+    write_sites: tuple = ()
     captured: Any = None  # jitflow.captures.TraceCaptures: what the trace read by path
 
 
@@ -60,11 +65,14 @@ def trace(
     avals: list[AbstractArray],
     names: list[str],
     name: str,
+    memory: MemoryKey | None = None,
 ) -> TracedFunction:
     """Trace ``fn`` on arguments ``in_tree.unflatten(leaves)``.
 
     ``spec`` has one entry per leaf: DYNAMIC for traced leaves (taking the next aval from
-    ``avals``) or a ``(type, value)`` pair for static ones.
+    ``avals``) or a ``(type, value)`` pair for static ones. ``memory`` (see
+    :mod:`jitflow.aliasing`) gives arguments their layout and makes arguments that share
+    memory views of one segment, whose avals follow the leaves' in ``avals``.
     """
     with new_graph(name) as graph, collecting_effects() as effects, collecting_checks() as checks, \
             captures.tracing(graph) as captured:
@@ -78,6 +86,10 @@ def trace(
                 leaves.append(t)
             else:
                 leaves.append(s[1])
+        memory_views = _memory_views(memory, inputs, avals[len(inputs):], names)
+        leaf_index = [i for i, s in enumerate(spec) if s is DYNAMIC]
+        for position, view in memory_views.views.items():
+            leaves[leaf_index[position]] = view
         args, kwargs = tree_util.tree_unflatten(in_tree, leaves)
         captured.watch(args, kwargs)  # lists and dicts the function may change
         result = fn(*args, **kwargs)
@@ -90,14 +102,27 @@ def trace(
             else:
                 out_static.append(_static_output(leaf))
         n_results = len(outputs)
-        writeback = []
-        leaf_index = [i for i, s in enumerate(spec) if s is DYNAMIC]
-        for t, value, i in zip(inputs, graph.inputs, leaf_index):
+        writeback, sites = [], []
+        targets = [
+            (t, value, i, names[p])
+            for p, (t, value, i) in enumerate(zip(memory_views.roots, graph.inputs, leaf_index))
+            if t is not None
+        ]
+        targets += [
+            (t, value, back, back.label(names))
+            for t, value, back in zip(
+                memory_views.segments, graph.inputs[len(inputs):], memory_views.backs
+            )
+        ]
+        for t, value, target, label in targets:
             if t.value is not value:
-                writeback.append((i, len(outputs)))
+                if isinstance(target, SegmentBack):
+                    target = target.written_by(memory_views.written, leaf_index, names)
+                writeback.append((target, len(outputs)))
+                sites.append((label, t.value.op.source if t.value.op is not None else None))
                 outputs.append(t.value)
         # Captured state (globals, self.w, ...): leaves after the arguments (jitflow.captures).
-        captured_info = captures.finish_trace(captured, outputs, writeback, [], len(spec))
+        captured_info = captures.finish_trace(captured, outputs, writeback, sites, len(spec))
         run_effects = []
         for kind, items, extra in effects:
             placed = []
@@ -127,8 +152,68 @@ def trace(
         ) from e
     return TracedFunction(
         graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects),
-        check, captured_info,
+        check, tuple(sites), captured_info,
     )
+
+
+class _MemoryViews:
+    """What :func:`_memory_views` made: the argument tracers replaced by views
+    (``views``, by position among the traced leaves), the root tracer written back for
+    each traced leaf (``roots``), the segment tracers and their write-back targets, and
+    the positions of the members written through (``written``, filled while tracing)."""
+
+    def __init__(self, inputs):
+        self.views: dict[int, Tracer] = {}
+        self.roots = list(inputs)
+        self.segments: list[Tracer] = []
+        self.backs: list[SegmentBack] = []
+        self.written: set[int] = set()
+
+
+def _memory_views(memory: MemoryKey | None, inputs, segment_avals, names) -> _MemoryViews:
+    """The argument tracers that ``memory`` asks for: a view with the argument's real
+    layout for a non-C-contiguous one, a view of its group's segment for one sharing
+    memory. A member of a group is no program input of its own (never read, so left out
+    of the compiled program) and is written back through its segment."""
+    out = _MemoryViews(inputs)
+    if memory is None:
+        return out
+    for position, strides in enumerate(memory.layouts[: len(inputs)]):
+        if strides is not None:
+            t = inputs[position]
+            out.views[position] = t.make_view(
+                views.Lens(_same, _replace, views.fake(t.shape, strides))
+            )
+    for group, aval in zip(memory.groups, segment_avals):
+        seg = Tracer(add_input(aval, "&".join(names[m.position] for m in group.members)))
+        shapes = []
+        for m in group.members:
+            shape = inputs[m.position].shape
+            shapes.append(shape)
+            layout = aliasing.layout_of_strides(shape, m.strides)
+            lens = aliasing.member_lens(m, shape, views.fake(shape, layout) if layout else None)
+            lens.put = _recording(lens.put, out.written, m.position)
+            out.views[m.position] = seg.make_view(lens)
+            out.roots[m.position] = None
+        out.segments.append(seg)
+        out.backs.append(SegmentBack(group, aliasing.covered(group, shapes)))
+    return out
+
+
+def _same(base):
+    return base
+
+
+def _replace(base, new):
+    return new
+
+
+def _recording(put, written: set, position: int):
+    def recorded(base, new):
+        written.add(position)
+        return put(base, new)
+
+    return recorded
 
 
 def _static_output(leaf):
