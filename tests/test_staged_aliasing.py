@@ -148,7 +148,20 @@ def view_read_in_loop(a1, a0):
     return v2, a1
 
 
+def loop_writes_array_and_its_view(a0, b):
+    v1 = a0[:]
+    for _ in range(2):
+        a0 *= 2
+        v1[-1] = 0
+    while b.sum() < 3:
+        b += 1
+        a0[0] += 1
+        v1[0] -= 0.5
+    return 1
+
+
 CASES = [
+    (loop_writes_array_and_its_view, lambda: (np.array([1.0, 2.0, 3.0]), np.zeros(2))),
     (ternary_view_or_self, lambda: (np.array([1.25, -0.25, -1.0]),)),
     (ternary_view_or_self, lambda: (np.array([1.25, 7.0, -1.0]),)),
     (ternary_copy_or_self, lambda: (np.array([[6]]),)),

@@ -49,6 +49,7 @@ from jitflow.tracer.context import (
     current_checks,
     mutation_log,
     new_graph,
+    record_mutation,
     region_depth,
 )
 from jitflow.tracer.ir import Graph, Value
@@ -399,6 +400,13 @@ def discover_loop(test, body, get_state, set_state, names, init, always_runs=Fal
     raise errors.DTypeError(at_user_line("The loop's variables do not settle on one dtype."))
 
 
+def _root(t: Tracer) -> Tracer | None:
+    """The array a view (or an array) is part of; None through a union of arrays."""
+    while isinstance(t._parent, Tracer):
+        t = t._parent
+    return t if t._parent is None else None
+
+
 def _ran_once(test, set_state, init) -> Value:
     """Whether a loop runs at least once: its condition on the state before it."""
     set_state(init)
@@ -438,8 +446,20 @@ def _loop_type_error(name, before, after):
 
 
 def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, in_place):
-    order = sorted(carried)
+    # An array the body only writes in place (a0 *= 2, v[0] = 1 for a view v) is not carried
+    # as a name: its base is carried as the array itself, so that every name and view of
+    # that array writes one value, as in NumPy.
+    shared = {
+        i: _root(init[i]) for i in in_place
+        if aliases.mutable(init[i]) and carried[i] == init[i].aval  # not promoted by the body
+    }
+    shared = {i: r for i, r in shared.items() if r is not None}
+    order = [i for i in sorted(carried) if i not in shared]
     arrays = list(mutated.values())
+    for root in shared.values():
+        if all(root is not t for t in arrays):
+            arrays.append(root)
+            record_mutation(root, root._value)  # for enclosing regions: its value before
     in_avals = [carried[i] for i in order] + [t.aval for t in arrays]
     init_values = [ew.convert(to_value(init[i]), carried[i].dtype, carried[i].weak) for i in order]
     init_values += [t.value for t in arrays]
