@@ -160,7 +160,24 @@ def loop_writes_array_and_its_view(a0, b):
     return 1
 
 
+def loop_writes_then_rebinds(a2, a0):
+    for _ in range(3):
+        a2 -= a0
+        a2 = a2 * -2.0
+    return a0
+
+
+def while_writes_then_rebinds(a2, a0):
+    while a2.sum() < 40:
+        a2[0] += 1
+        a2 = a2 * 2.0
+    return a2
+
+
 CASES = [
+    (loop_writes_then_rebinds, lambda: (np.array([1.0, 2.0]), np.array([1.0, 1.0]))),
+    (while_writes_then_rebinds, lambda: (np.array([1.0, 2.0]), np.array([1.0, 1.0]))),
+    (while_writes_then_rebinds, lambda: (np.array([50.0, 2.0]), np.array([1.0, 1.0]))),
     (loop_writes_array_and_its_view, lambda: (np.array([1.0, 2.0, 3.0]), np.zeros(2))),
     (ternary_view_or_self, lambda: (np.array([1.25, -0.25, -1.0]),)),
     (ternary_view_or_self, lambda: (np.array([1.25, 7.0, -1.0]),)),

@@ -39,7 +39,7 @@ from jitflow.autograph.staged_effects import (  # noqa: F401 - staged_print/asse
 from jitflow.ops import control_flow as cf
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
-from jitflow.ops.constants import to_value, wrap
+from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray, result_type, type_string
 from jitflow.tracer.context import (
@@ -91,6 +91,7 @@ class _Region:
     effects: list  # prints/asserts recorded in the region (hoisted by staged_if)
     local: set  # ids of the values the region's graph made (its inputs included)
     dead: bool  # the region ended in a raise (DeadPath): its state is what it started with
+    rebound: set  # ids of the tracers the region rebound (wrote), outer or its own
 
 
 def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=None):
@@ -104,18 +105,19 @@ def _trace_region(name, fn, set_state, get_state, init, inputs=(), bind_inputs=N
         after = list(get_state())
         values = [x.value if isinstance(x, Tracer) else x for x in after]
     local = {v.id for v in graph.inputs} | {v.id for op in graph.ops for v in op.outputs}
-    mutated = {}
+    mutated, rebound = {}, set()
     for key, (t, before) in log.items():
         if before is None:  # a view read in the region: read its base again outside
             t._seen = None
             continue
         if t._value is before:
             continue  # an inner region already restored it (nested control flow)
+        rebound.add(id(t))
         if before.id not in local:  # an outer array the region wrote
             mutated[key] = (t, before, t._value)
         t._value = before
     set_state(init)
-    return _Region(graph, after, values, mutated, effects, local, dead)
+    return _Region(graph, after, values, mutated, effects, local, dead, rebound)
 
 
 def _alive(fn, get_state, set_state):
@@ -393,7 +395,9 @@ def discover_loop(test, body, get_state, set_state, names, init, always_runs=Fal
         if not promoted:
             mutated = {k: t for k, (t, _b, _a) in region.mutated.items()}
             in_place = {i for i in changed if region.state[i] is handles.get(i)}
-            return changed, mutated, in_place
+            written = {i for i in changed if i not in in_place and i in handles
+                       and id(handles[i]) in region.rebound}
+            return changed, mutated, in_place, written
         avals.update(changed)
         for lst, length in appended.values():  # traced again: appended again
             del lst[length:]
@@ -445,7 +449,8 @@ def _loop_type_error(name, before, after):
     )
 
 
-def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, in_place):
+def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, in_place,
+               written=()):
     # An array the body only writes in place (a0 *= 2, v[0] = 1 for a view v) is not carried
     # as a name: its base is carried as the array itself, so that every name and view of
     # that array writes one value, as in NumPy.
@@ -456,10 +461,15 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
     shared = {i: r for i, r in shared.items() if r is not None}
     order = [i for i in sorted(carried) if i not in shared]
     arrays = list(mutated.values())
-    for root in shared.values():
+    # A name the body writes in place and then rebinds (a0 -= b; a0 = a0 * 2): the first
+    # iteration writes the array it named before the loop (a union under "first").
+    written = [i for i in written if aliases.mutable(init[i]) and _root(init[i]) is not None]
+    first = wrap(constant(np.True_)) if written else None
+    for root in [*shared.values(), *(_root(init[i]) for i in written)]:
         if all(root is not t for t in arrays):
             arrays.append(root)
             record_mutation(root, root._value)  # for enclosing regions: its value before
+    arrays += [first] if written else []
     in_avals = [carried[i] for i in order] + [t.aval for t in arrays]
     init_values = [ew.convert(to_value(init[i]), carried[i].dtype, carried[i].weak) for i in order]
     init_values += [t.value for t in arrays]
@@ -467,11 +477,13 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
 
     def bind_inputs(values):
         state = list(init)
-        for i, v in zip(order, values):
-            state[i] = Tracer(v)
-        set_state(state)
         for t, v in zip(arrays, values[len(order):]):
             t._value = v
+        for i, v in zip(order, values):
+            state[i] = Tracer(v)
+            if i in written:
+                state[i] = aliases.union(state[i], [(first.value, init[i])], names[i])
+        set_state(state)
 
     def restore():
         for t, v in zip(arrays, originals):
@@ -499,6 +511,8 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
             if aval.shape != carried[i].shape:
                 raise _loop_unify(names[i], carried[i], aval)
             outs.append(ew.convert(to_value(state[i]), carried[i].dtype, carried[i].weak))
+        if first is not None:
+            first.assign(constant(np.False_))
         body_box.extend(outs + [t.value for t in arrays])
 
     cond_region = _trace_region("cond", run_test, set_state, get_state, init, in_avals, bind_inputs)
