@@ -12,10 +12,9 @@ import warnings
 import numpy as np
 
 from jitflow import errors
+from jitflow.autograph.loops import discover_loop, stage_loop
 from jitflow.autograph.staging import (
     EffectsInLoop,
-    discover_loop,
-    stage_loop,
     trace_numpy_arrays,
     needs_staging,
 )

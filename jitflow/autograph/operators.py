@@ -91,18 +91,18 @@ def while_stmt(test, body, get_state, set_state, names):
     """``while test(): body()``."""
     cond = test()
     if is_traced(cond):
-        from jitflow.autograph import staging
+        from jitflow.autograph import loops
 
-        return staging.staged_while(cond, test, body, get_state, set_state, names)
+        return loops.staged_while(cond, test, body, get_state, set_state, names)
     while cond:
         body()
         cond = test()
         if is_traced(cond):
             # The condition became traced (a break flag, an array the body computed): the
             # iterations so far ran as Python; the rest become one staged loop.
-            from jitflow.autograph import staging
+            from jitflow.autograph import loops
 
-            return staging.staged_while(cond, test, body, get_state, set_state, names)
+            return loops.staged_while(cond, test, body, get_state, set_state, names)
 
 
 def for_stmt(iterable, extra_test, body, get_state, set_state, names):

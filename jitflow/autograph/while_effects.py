@@ -19,12 +19,8 @@ import numpy as np
 
 from jitflow import errors
 from jitflow.autograph import effects as run_time
-from jitflow.autograph.staging import (
-    EffectsInLoop,
-    discover_loop,
-    stage_loop,
-    trace_numpy_arrays,
-)
+from jitflow.autograph.loops import discover_loop, stage_loop
+from jitflow.autograph.staging import EffectsInLoop, trace_numpy_arrays
 from jitflow.ops import host
 from jitflow.ops.constants import to_value
 from jitflow.tracer.array import Tracer
