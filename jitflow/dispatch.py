@@ -37,6 +37,8 @@ from __future__ import annotations
 import functools
 import os
 
+import numpy as np
+
 from jitflow.aliasing import fast_path_memory_ok as memory_ok
 from jitflow.entry import to_numpy
 from jitflow.errors import user_facing
@@ -152,5 +154,6 @@ else:
 
 def to_numpy_result(res, jax_out: bool):
     """What a call returns for ``jitted``'s bare results (``general``'s path)."""
-    array = res[0] if type(res) is tuple else res
-    return array if jax_out else to_numpy(array)
+    if type(res) is tuple:  # a 0-d result NumPy returns as a scalar
+        return res[0] if jax_out else to_numpy(res[0])
+    return res if jax_out else np.array(res)

@@ -65,6 +65,7 @@ class Entry:
             and traced.out_static[0] is DYNAMIC
             and not traced.writeback and not traced.effects and not any(self.big)
             and traced.check is None and not isinstance(runnable, Program)
+            and traced.result_kinds[:1] in (("array",), ("scalar",))
             and not (traced.captured and (traced.captured.rebinds or traced.captured.containers))
         )
 
@@ -95,7 +96,13 @@ class Entry:
         sites = self.traced.write_sites
         # Traced arrays stored into captured state (``self.w = w + g``): see jitflow.captures.
         rebinds = self.traced.captured.rebinds if self.traced.captured else ()
-        converters = [_writable_view if big else to_numpy for big in self.big]
+        kinds = self.traced.result_kinds or ("scalar",) * n  # 0-d: a NumPy scalar
+        converters = [
+            _writable_view if big else _CONVERTERS.get(kind, to_numpy)
+            for big, kind in zip(self.big, kinds)
+        ]
+        # 0-d arguments returned as they are: an ndarray stays one (see trace.result_kind).
+        as_given = [(i, kind) for i, kind in enumerate(kinds) if isinstance(kind, int)]
 
         def finish(arrays, leaves, jax_out):
             if check is not None:  # first: a failed call writes nothing back, prints nothing
@@ -109,6 +116,9 @@ class Entry:
             for path, out_index, value in rebinds:
                 path.write(value if out_index is None else np.array(arrays[out_index]))
             outs = arrays[:n] if jax_out else [f(a) for f, a in zip(converters, arrays[:n])]
+            for i, leaf in () if jax_out else as_given:
+                if isinstance(leaves[leaf], np.ndarray):
+                    outs[i] = np.array(outs[i])
             if not plain:
                 it = iter(outs)
                 outs = [
@@ -123,8 +133,9 @@ class Entry:
         def finish_single_scalar(arrays, leaves, jax_out):
             return arrays[0] if jax_out else np.array(arrays[0])[()]
 
+        single = single and kinds[0] in ("array", "scalar")
         if single and not writeback and not effects and not any(self.big) and not rebinds:
-            one = finish_single if self.traced.graph.outputs[0].ndim else finish_single_scalar
+            one = finish_single_scalar if kinds[0] == "scalar" else finish_single
             if check is None:
                 return one
 
@@ -221,3 +232,7 @@ def to_numpy(a):
     """A writable NumPy array (a NumPy scalar for 0-d results, as NumPy returns)."""
     out = np.array(a)
     return out if out.ndim else out[()]
+
+
+# Per result kind (jitflow.tracer.trace.result_kind): how a result array is returned.
+_CONVERTERS = {"array": np.array, "scalar": to_numpy, "python": lambda a: np.asarray(a).item()}

@@ -293,7 +293,7 @@ class Function(Dispatcher):
         entry = self._entry(in_tree, spec, avals, memory, (capture_key or (), extras))
         outs = entry.call(*dyn, *(extras[p] for p in entry.capture_slots))
         if entry.bare:  # one array, nothing else to do: the fastest result to unpack
-            return outs[0] if entry.traced.graph.outputs[0].ndim else (outs[0],)
+            return (outs[0],) if entry.traced.result_kinds[0] == "scalar" else outs[0]
         # The entry rides as the dict's key: static structure, returned without a copy.
         return {entry: tuple(outs)}
 

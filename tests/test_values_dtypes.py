@@ -101,6 +101,20 @@ def test_complex_power_of_zero():
     assert_same(got, expected)
 
 
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+def test_complex_division_as_numpy(dtype):
+    """NumPy divides complex numbers by Smith's method: a zero divisor gives signed
+    infinities, not XLA's NaN."""
+    rng = np.random.default_rng(1)
+    special = [1 + 2j, -1 - 0.5j, 0j, complex(np.inf, 1), complex(np.nan, 0), 3 - 4j]
+    a = np.concatenate([special, rng.normal(size=200) + 1j * rng.normal(size=200)])
+    b = np.concatenate([[0j, 0j, 0j, 0j, 0j, complex(0, 1e-300)],
+                        rng.normal(size=200) + 1j * rng.normal(size=200)])
+    for fn in (lambda p, q: p / q, lambda p, q: p / 0, lambda p, q: np.divide(p, q)):
+        expected, got = _both(fn, a.astype(dtype), b.astype(dtype))
+        assert_same(got, expected)
+
+
 @pytest.mark.parametrize("fn", [np.log10, np.log2, np.log])
 @pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
 def test_log_of_complex_zero(fn, dtype):
@@ -181,3 +195,135 @@ def test_uint64_constants_beyond_int64(k):
     a = np.arange(3, dtype=np.uint64)
     assert_matches(lambda x: x + k, a)
     assert_matches(lambda x: (x * 0 + np.uint64(k), x == k, x - k), a)
+
+
+# -- NEP 50: NumPy functions of Python numbers are strong NumPy scalars -------------------
+
+_NEP50 = [
+    lambda x, s: x * np.sqrt(s),
+    lambda x, s: x + np.multiply(s, 2.0),
+    lambda x, s: x - np.float64(1.0) * np.exp(s),
+    lambda x, s: x * np.sum(s),
+    lambda x, s: x * np.copy(s),
+    lambda x, s: x * np.where(s > 0, s, 1.0),
+    lambda x, s: x * np.maximum(s, 0.5),
+    lambda x, s: x + np.divmod(s, 2.0)[0],
+    # Python operators on Python numbers stay Python numbers: weak.
+    lambda x, s: x * s,
+    lambda x, s: x * (s * 2.0),
+    lambda x, s: x * (-s + 1.0) ** 2 / abs(s),
+    lambda x, s: (x + s) * np.float32(2.5),
+    lambda x, s: np.sqrt(s),
+    lambda x, s: np.add(s, 1),
+]
+
+
+@pytest.mark.parametrize("fn", _NEP50)
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.int32, np.complex64])
+def test_numpy_functions_of_python_numbers_are_strong(fn, dtype):
+    x = np.ones(3, dtype)
+    expected, got = _both(fn, x, 0.75)
+    assert_same(got, expected)
+    assert type(got) is type(expected)
+
+
+# -- 0-d arrays where NumPy returns 0-d arrays, NumPy scalars where it returns scalars -----
+
+_KINDS = {
+    "zeros_like": lambda a, v: np.zeros_like(a),
+    "full_like": lambda a, v: np.full_like(v[0], 2.0),
+    "reshape": lambda a, v: v[:1].reshape(()),
+    "np.reshape": lambda a, v: np.reshape(v[1:2], ()),
+    "np.copy": lambda a, v: np.copy(a),
+    "copy of scalar": lambda a, v: np.copy(v[1]),
+    "ellipsis": lambda a, v: a[...],
+    "v[0, ...]": lambda a, v: v[0, ...],
+    "v[0]": lambda a, v: v[0],
+    "a[()]": lambda a, v: a[()],
+    "where": lambda a, v: np.where(a > 1, a, 0.0),
+    "where of scalars": lambda a, v: np.where(v[0] > 1, v[1], 0.0),
+    "sum": lambda a, v: a.sum(),
+    "sum keepdims": lambda a, v: a.sum(keepdims=True),
+    "astype of scalar": lambda a, v: v[0].astype(np.float32),
+    "astype of a view": lambda a, v: v[1:2].reshape(()).astype(np.float32),
+    "T of a view": lambda a, v: a[...].T,
+    "squeeze": lambda a, v: np.squeeze(v[:1]),
+    "broadcast_to": lambda a, v: np.broadcast_to(v[0], ()),
+    "sin": lambda a, v: np.sin(a),
+    "add": lambda a, v: a + 1,
+    "dot": lambda a, v: np.dot(v, v),
+    "matmul": lambda a, v: v @ v,
+    "interp": lambda a, v: np.interp(a, v, v),
+    "argmax": lambda a, v: np.argmax(v),
+    "mean": lambda a, v: np.mean(v),
+    "tuple": lambda a, v: (a[...], a + 1, np.where(v > 0, v, 0)[1], v.copy()[2]),
+    "sum then iadd": lambda a, v: _sum_then_divide(v),
+}
+
+# Python numbers stay Python numbers through Python arithmetic; NumPy functions of them are
+# NumPy scalars.
+_PYTHON_KINDS = {
+    "returned": lambda v, s: s,
+    "arithmetic": lambda v, s: (s * 2 + 1) / 4 - s**2,
+    "numpy function": lambda v, s: np.sqrt(s),
+    "with an array": lambda v, s: (v[0] * s, s - 1.0),
+    "complex": lambda v, s: s * 1j,
+}
+
+
+def _sum_then_divide(v):
+    t = v.sum()
+    u = t
+    t /= 2  # a NumPy scalar: rebinds t (to a float), u keeps the sum
+    return t, u
+
+
+@pytest.mark.parametrize("name", list(_KINDS))
+def test_result_kinds_follow_numpy(name):
+    """A 0-d result is a 0-d ndarray exactly where NumPy returns one (views, copies,
+    reshape, np.where, *_like), else a NumPy scalar."""
+    fn = _KINDS[name]
+    args = (np.array(1.5), np.arange(3.0))
+    expected, got = _both(fn, *[np.copy(a) for a in args])
+    assert_same(got, expected)
+    pairs = zip(expected, got) if isinstance(expected, tuple) else [(expected, got)]
+    for e, g in pairs:
+        assert type(g) is type(e), f"{name}: {type(g).__name__}, NumPy {type(e).__name__}"
+
+
+@pytest.mark.parametrize("name", list(_PYTHON_KINDS))
+def test_python_number_results_stay_python_numbers(name):
+    fn = _PYTHON_KINDS[name]
+    expected, got = _both(fn, np.arange(3.0), 0.75)
+    assert_same(got, expected)
+    pairs = zip(expected, got) if isinstance(expected, tuple) else [(expected, got)]
+    for e, g in pairs:
+        assert type(g) is type(e), f"{name}: {type(g).__name__}, NumPy {type(e).__name__}"
+
+
+def test_python_int_through_a_staged_loop_stays_an_int():
+    def f(a):
+        k = 0
+        while a.sum() > 0 and k < 2:
+            k += 1
+            a = a - 1
+        return k
+
+    expected, got = _both(f, np.array([1.0]))
+    assert type(got) is type(expected) and got == expected
+
+
+
+@pytest.mark.parametrize("arg", [np.array(1.5), np.float64(1.5), np.array(2, np.int32),
+                                 np.int32(2)])
+def test_a_0d_argument_returned_keeps_its_kind(arg):
+    """NumPy returns the object it was given; an ndarray and a NumPy scalar share one
+    signature, so the call decides."""
+    for fn in (lambda a: a, lambda a: (a, a + 1), lambda a: a.astype(np.float32),
+               lambda a: a.copy(), lambda a: (a[...], np.copy(a))):
+        f = jitflow.function(fn)
+        for value in (arg, np.asarray(arg)[()], np.asarray(arg)):  # one compiled entry
+            expected, got = fn(value), f(value)
+            pairs = zip(expected, got) if isinstance(expected, tuple) else [(expected, got)]
+            for e, g in pairs:
+                assert type(g) is type(e) and g == e

@@ -112,7 +112,7 @@ def _writable(target, refs: int, unshared: int, traced: bool, rebind: bool):
                 "(np.zeros_like(x, shape=...))."
             )
         )
-    return wrap(to_value(target))
+    return wrap(to_value(target), array=True)
 
 
 def _traced(value, index) -> bool:

@@ -189,7 +189,7 @@ def trace_numpy_arrays(get_state, set_state) -> list:
     """NumPy arrays in the state become traced copies, so that a branch or loop body that
     writes into them (``out[0] = 1``) writes into a traced handle instead of mutating the
     NumPy array in Python while every path is being traced."""
-    state = [wrap(to_value(v)) if isinstance(v, np.ndarray) else v for v in get_state()]
+    state = [wrap(to_value(v), array=True) if isinstance(v, np.ndarray) else v for v in get_state()]
     set_state(state)
     return state
 

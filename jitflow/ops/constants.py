@@ -11,10 +11,11 @@ import numpy as np
 
 from jitflow import errors
 from jitflow.ops import mlir
-from jitflow.tracer.array import Tracer
+from jitflow.tracer.array import STRONG, Tracer
 from jitflow.tracer.avals import AbstractArray, check_dtype
 from jitflow.tracer.context import Literal, bind
 from jitflow.tracer.ir import Value, primitive
+from jitflow.tracer.numpy_api import implements
 from jitflow.tracer.source import at_user_line
 
 
@@ -78,6 +79,24 @@ def _python_int(x: int) -> np.ndarray:
     raise errors.IntegerOverflowError(at_user_line(f"Python int {x} does not fit in 64 bits."))
 
 
-def wrap(value: Value, scalar: bool = False) -> Tracer:
-    """A new tracer (a fresh handle) on ``value``; ``scalar`` for NumPy scalar results."""
-    return Tracer(value, scalar=scalar)
+@implements(STRONG)
+def strong(t: Tracer) -> Tracer:
+    """``t`` with its weak type dropped (a NumPy function's result; see tracer.array)."""
+    from jitflow.ops.elementwise import convert  # here: elementwise imports this module
+
+    return Tracer(convert(t.value, t.dtype, weak=False), scalar=t._scalar, array=t._array)
+
+
+def wrap(value: Value, scalar: bool = False, array: bool = False) -> Tracer:
+    """A new tracer (a fresh handle) on ``value``; ``scalar`` for NumPy scalar results,
+    ``array`` for results NumPy returns as an ndarray even when 0-d (np.copy, np.where).
+    Other 0-d results (ufuncs, reductions) are NumPy scalars, immutable: ``t = a.sum();
+    t /= 2`` rebinds ``t`` to a float, as in NumPy, instead of dividing in place."""
+    return Tracer(value, scalar=scalar or (array is False and not value.shape), array=array)
+
+
+def scalar_result(t: Tracer) -> Tracer:
+    """``t`` as a computed result, which NumPy returns as a scalar when 0-d (for functions
+    composed of ones that return arrays: np.interp ends in np.where)."""
+    t._array = False
+    return t

@@ -33,7 +33,7 @@ from jitflow.ops import bounds, checks, lapack
 from jitflow.ops import control_flow as cf
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
-from jitflow.ops.constants import constant, to_value, wrap
+from jitflow.ops.constants import constant, scalar_result, to_value, wrap
 from jitflow.ops.reductions import require_static
 from jitflow.ops.shape_functions import tracer
 from jitflow.tracer.avals import AbstractArray
@@ -461,7 +461,7 @@ def cond(x, p=None):
         r = np.linalg.norm(work, p, axis=(-2, -1)) * np.linalg.norm(invx, p, axis=(-2, -1))
         r = r.astype(real)
     nan_input = np.any(np.isnan(x), axis=(-2, -1))
-    return np.where(np.isnan(r) & ~nan_input, np.inf, r).astype(r.dtype)
+    return scalar_result(np.where(np.isnan(r) & ~nan_input, np.inf, r).astype(r.dtype))
 
 
 # -- qr --------------------------------------------------------------------------------------

@@ -356,7 +356,7 @@ def size(a, axis=None):
 
 @implements(np.copy)
 def copy(a, order="K", subok=False):
-    return wrap(tracer(a).value)
+    return wrap(tracer(a).value, array=True)  # an ndarray, 0-d too
 
 
 def _dtype(dtype, what: str) -> np.dtype:
@@ -374,7 +374,7 @@ def astype(x, dtype, /, *, copy=True, device=None):
     dtype = _dtype(dtype, "astype's target")
     if not copy and dtype == t.dtype:
         return t  # NumPy returns the array itself
-    return wrap(ew.convert(t.value, dtype))
+    return wrap(ew.convert(t.value, dtype), array=t._array)  # a scalar's is a scalar
 
 
 @implements(np.ndarray.astype)
@@ -400,7 +400,7 @@ def _new_like(a, dtype, shape, fill) -> Tracer:
         shape = tuple(map(operator.index, shape)) if np.ndim(shape) else (operator.index(shape),)
         if any(d < 0 for d in shape):
             raise ValueError("negative dimensions are not allowed")
-    return wrap(assignment_value(fill, dtype, shape))
+    return wrap(assignment_value(fill, dtype, shape), array=True)
 
 
 @implements(np.zeros_like)

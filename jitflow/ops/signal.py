@@ -30,7 +30,7 @@ import numpy as np
 from jitflow import errors
 from jitflow.ops import checks
 from jitflow.ops import shape as sh
-from jitflow.ops.constants import constant, to_value, wrap
+from jitflow.ops.constants import constant, scalar_result, to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import implements
@@ -85,7 +85,7 @@ def interp(x, xp, fp, left=None, right=None, period=None):
         slope = (y1 - y0) / (x1 - x0)
         inside = slope * (x - x0) + y0
         inside = np.where(x == xp[n - 1], hi, inside)
-    return np.where(x < xp[0], left, np.where(x > xp[n - 1], right, inside))
+    return scalar_result(np.where(x < xp[0], left, np.where(x > xp[n - 1], right, inside)))
 
 
 def _periodic(name, x, xp, fp, period):

@@ -46,7 +46,31 @@ def _square(x):
 
 @register(np.divide)
 def _divide(x, y):
-    return ew.div(x, y)  # NumPy's loops are float or complex only
+    # NumPy's loops are float or complex only.
+    return _complex_divide(x, y) if x.dtype.kind == "c" else ew.div(x, y)
+
+
+def _complex_divide(x, y):
+    """NumPy's complex division (Smith's method, as its C loop): a zero divisor gives
+    signed infinities (``(1+2j) / 0`` is inf+infj) where XLA's gives NaN, and the
+    rounding is NumPy's."""
+    parts = (ew.apply(ew.real_p, x), ew.apply(ew.imag_p, x))
+    (ar, ai), (br, bi) = parts, (ew.apply(ew.real_p, y), ew.apply(ew.imag_p, y))
+    abs_r, abs_i = ew.abs_(br), ew.abs_(bi)
+    one, zero = ew.full_like(br, 1), ew.full_like(br, 0)
+    # |br| >= |bi|: rat = bi / br; else rat = br / bi (never 0 / 0 below: selects).
+    real_major = ew.ge(abs_r, abs_i)
+    both_zero = ew.and_(ew.eq(abs_r, zero), ew.eq(abs_i, zero))
+    safe_br = ew.select(both_zero, one, br)
+    rat = ew.select(real_major, ew.div(bi, safe_br), ew.div(br, bi))
+    scl = ew.div(one, ew.select(real_major, ew.add(br, ew.mul(bi, rat)),
+                                ew.add(bi, ew.mul(br, rat))))
+    re = ew.select(real_major, ew.add(ar, ew.mul(ai, rat)), ew.add(ew.mul(ar, rat), ai))
+    im = ew.select(real_major, ew.sub(ai, ew.mul(ar, rat)), ew.sub(ew.mul(ai, rat), ar))
+    re, im = ew.mul(re, scl), ew.mul(im, scl)
+    re = ew.select(both_zero, ew.div(ar, abs_r), re)
+    im = ew.select(both_zero, ew.div(ai, abs_r), im)
+    return ew.make_complex(re, im)
 
 
 # -- floor division and remainder ------------------------------------------------------------

@@ -46,7 +46,7 @@ def where(condition, x=None, y=None, /):
     shape = broadcast_shapes(c.shape, xv.shape, yv.shape)
     c = sh.broadcast_to(ew.convert(c, np.bool_), shape)  # nonzero is True
     xv, yv = (sh.broadcast_to(ew.convert(v, dtype), shape) for v in (xv, yv))
-    return wrap(ew.select(c, xv, yv))
+    return wrap(ew.select(c, xv, yv), array=True)  # an ndarray, 0-d too
 
 
 def _promotion_value(v):

@@ -247,7 +247,7 @@ def write_out(name: str, target, r: Value, mask: Value | None, casting: str):
     if isinstance(target, np.ndarray) and at_inplace_operator():
         # ``total = np.zeros(3); total += t``: Python rebinds ``total`` to what we return,
         # so a traced copy of the NumPy array, updated, is NumPy's result.
-        target = wrap(constant(target))
+        target = wrap(constant(target), array=True)
     if not isinstance(target, Tracer):
         raise errors.UnsupportedError(
             at_user_line(

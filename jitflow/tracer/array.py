@@ -33,13 +33,19 @@ from jitflow.tracer.source import at_user_line
 class Tracer:
     """A traced array (see the module docstring)."""
 
-    __slots__ = ("_value", "_parent", "_lens", "_seen", "_scalar", "__weakref__")
+    __slots__ = ("_value", "_parent", "_lens", "_seen", "_scalar", "_array", "__weakref__")
     __array_priority__ = 1000  # NumPy defers binary operators to us.
 
-    def __init__(self, value: Value, parent: Tracer | None = None, lens=None, scalar=False):
+    def __init__(
+        self, value: Value, parent: Tracer | None = None, lens=None, scalar=False, array=False
+    ):
         self._value = value
         # A NumPy scalar (``a[0, 0]``), immutable: in-place operators rebind, as in NumPy.
         self._scalar = scalar
+        # True: an ndarray even when 0-d (a view, a copy, np.where...), returned as a 0-d
+        # array, not as the NumPy scalar other 0-d results are (ufuncs, reductions, x[i]).
+        # An int: whatever the argument at that leaf is (``return x``, ``x.astype(...)``).
+        self._array = True if parent is not None else array
         self._parent = parent
         self._lens = lens
         self._seen = parent.value if parent is not None else None
@@ -138,14 +144,14 @@ class Tracer:
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__":
-            return call(ufunc, *inputs, **kwargs)
+            return _strong(call(ufunc, *inputs, **kwargs))
         key = (ufunc, method)
         if key not in _UFUNC_METHODS:
             _no_method(ufunc, method)
-        return lookup(key)(*inputs, **kwargs)
+        return _strong(lookup(key)(*inputs, **kwargs))
 
     def __array_function__(self, func, types, args, kwargs):
-        return call(func, *args, **kwargs)
+        return _strong(call(func, *args, **kwargs))
 
     def __array__(self, dtype=None, copy=None):
         raise errors.TracerConversionError(
@@ -257,7 +263,9 @@ class Tracer:
         return self[...]
 
     def copy(self, order="C"):
-        return call(np.copy, self)
+        result = call(np.copy, self)
+        result._array, result._scalar = self._array, self._scalar  # a scalar's is a scalar
+        return result
 
     def dot(self, other):
         return call(np.dot, self, other)
@@ -341,6 +349,21 @@ class Tracer:
 
 
 _UFUNC_METHODS = set()  # (ufunc, "reduce"/"accumulate"/...) keys present in the table
+
+# The implementation (in jitflow.ops.constants) that makes a weakly typed tracer strong.
+STRONG = "jitflow.strong"
+
+
+def _strong(result):
+    """A NumPy function's result is a NumPy object, strongly typed even when every input
+    was a Python number (NEP 50: ``np.sqrt(2.0)`` is an ``np.float64``, so
+    ``float32_array * np.sqrt(s)`` is float64). Python operators on Python numbers
+    (``s * 2.0``) stay weak: they do not come through the NumPy protocols."""
+    if isinstance(result, Tracer):
+        return call(STRONG, result) if result.value.aval.weak else result
+    if isinstance(result, (tuple, list)):
+        return type(result)(_strong(r) for r in result)
+    return result
 
 
 def _no_method(ufunc, method):

@@ -56,6 +56,24 @@ class TracedFunction:
     check: tuple | None = None
     write_sites: tuple = ()
     captured: Any = None  # jitflow.captures.TraceCaptures: what the trace read by path
+    # Per result output, how NumPy returns it (see result_kind).
+    result_kinds: tuple = ()
+
+
+def result_kind(t: Tracer) -> str | int:
+    """How a result is returned, as NumPy would: an ndarray (0-d too for views, copies,
+    np.where...: ``Tracer._array``), a NumPy scalar (other 0-d results: ufuncs, reductions,
+    ``x[i]``), or a Python number (a weakly typed 0-d value: a Python float argument, or
+    Python arithmetic on one, which NumPy leaves a Python float). A 0-d argument returned
+    (or converted by a method that keeps the kind: ``x.astype``, ``x.copy()``) gives its
+    leaf index: NumPy returns what it was given, a 0-d array or a NumPy scalar, which share
+    one signature, so the call decides (``Entry.finish``)."""
+    kind = t._array
+    if t.shape or kind is True:
+        return "array"
+    if t.value.aval.weak:
+        return "python"
+    return kind if type(kind) is int else "scalar"
 
 
 def trace(
@@ -81,7 +99,7 @@ def trace(
         for s in spec:
             if s is DYNAMIC:
                 aval, label = next(dyn)
-                t = Tracer(add_input(aval, label))
+                t = Tracer(add_input(aval, label), array=len(leaves))  # see result_kind
                 inputs.append(t)
                 leaves.append(t)
             else:
@@ -102,6 +120,7 @@ def trace(
             else:
                 out_static.append(_static_output(leaf))
         n_results = len(outputs)
+        result_kinds = tuple(result_kind(leaf) for leaf in out_leaves if isinstance(leaf, Tracer))
         writeback, sites = [], []
         targets = [
             (t, value, i, names[p])
@@ -153,6 +172,7 @@ def trace(
     return TracedFunction(
         graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects),
         check, tuple(sites), captured_info,
+        result_kinds=result_kinds,
     )
 
 
