@@ -284,6 +284,7 @@ def first_call_row(repeats: int) -> Row:
 def capture_rows(repeats: int, min_loop_s: float) -> list[tuple]:
     """``(case, timing, ratio to the same function with arguments, ratio to one reading
     nothing)`` for functions reading globals, arguments, or neither."""
+    del min_loop_s  # fixed loops of 1000 calls
     x = np.random.default_rng(3).random(4)
     fns = {
         "reads nothing: np.sin(x) * y + 1.0": (jitflow.function(numpy_fn), (x, GY)),
@@ -295,12 +296,17 @@ def capture_rows(repeats: int, min_loop_s: float) -> list[tuple]:
     for fn, args in fns.values():
         fn(*args)
     np.testing.assert_allclose(fns["2 arrays as globals"][0](x), two_array_args(x, GY, GZ))
-    # Many short loops taken in turn: differences of a microsecond between functions that
-    # run side by side need the quiet moments of a shared machine (the minimum).
-    t = interleaved(
-        {name: (lambda f=fn, a=a: f(*a)) for name, (fn, a) in fns.items()},
-        repeats * 4, min_loop_s / 10,
-    )
+    # Many short loops taken in turn, timed in CPU time (time.process_time: the process's
+    # threads): differences of a microsecond between functions run side by side need it on
+    # a shared machine, where wall-clock minimums still vary by 30% between runs.
+    samples = {name: [] for name in fns}
+    for _ in range(repeats * 4):
+        for name, (fn, a) in fns.items():
+            start = time.process_time()
+            for _ in range(1000):
+                fn(*a)
+            samples[name].append((time.process_time() - start) * 1e3)  # µs per call
+    t = {name: Timing(v) for name, v in samples.items()}
     for fn, _ in fns.values():
         assert fn.trace_count == 1  # cache hits only
     none = t["reads nothing: np.sin(x) * y + 1.0"]

@@ -31,6 +31,10 @@ typedef struct {
     int swap;             /* x64.swap_local/set_local exist and are safe to use */
     int fast;             /* no static arguments: the fast path applies */
     PyObject *gather;     /* NULL, or () -> (jitted, *captured arrays) | None (captures.py) */
+    PyObject *fast_ns;    /* NULL, or the globals dict every captured path reads from */
+    PyObject *fast_names; /* ... and the names read there, in the plan's order */
+    PyObject *last_values;  /* what those names held at the last gather */
+    PyObject *last_result;  /* what ``gather`` returned then */
     int array_head_ok;    /* ArrayHead fits this NumPy (checked by bind) */
     Py_ssize_t calls;     /* calls so far (cache_info's hits are calls - misses) */
 } Dispatcher;
@@ -168,6 +172,64 @@ memory_ok(Dispatcher *self, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *finish_result(Dispatcher *self, PyObject *res, PyObject *const *leaves,
                                Py_ssize_t n, int jax_out);
 
+#define MAX_FAST_NAMES 16
+
+/* This call's captured state, ``(jitted, *arrays)`` (new reference), or None: take the
+ * general path. When every captured path is a global of one module and each still holds
+ * the very object of the last call, that call's result is reused without calling
+ * ``gather`` (which reads, tags and checks them in Python; it returns a list instead of a
+ * tuple when identity is not enough, e.g. a bool mask changed in place). */
+static PyObject *
+gather_captures(Dispatcher *self)
+{
+    Py_ssize_t n = self->fast_names != NULL ? PyTuple_GET_SIZE(self->fast_names) : 0;
+    PyObject *values = NULL;
+    if (n > 0 && n <= MAX_FAST_NAMES) {
+        int same = self->last_result != NULL && self->last_values != NULL;
+        values = PyTuple_New(n);
+        if (values == NULL)
+            return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *v = PyDict_GetItemWithError(self->fast_ns,
+                                                  PyTuple_GET_ITEM(self->fast_names, i));
+            if (v == NULL) {
+                Py_CLEAR(values);
+                if (PyErr_Occurred())
+                    return NULL;
+                same = 0;
+                break;
+            }
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(values, i, v);
+            if (same && v != PyTuple_GET_ITEM(self->last_values, i))
+                same = 0;
+        }
+        if (same) {
+            Py_DECREF(values);
+            Py_INCREF(self->last_result);
+            return self->last_result;
+        }
+    }
+    PyObject *got = PyObject_CallNoArgs(self->gather);
+    if (got == NULL || got == Py_None || !(PyTuple_CheckExact(got) || PyList_CheckExact(got))) {
+        Py_XDECREF(values);
+        return got;
+    }
+    if (PyList_CheckExact(got)) {  /* not to be reused */
+        PyObject *tuple = PyList_AsTuple(got);
+        Py_DECREF(got);
+        Py_XDECREF(values);
+        Py_CLEAR(self->last_result);
+        return tuple;
+    }
+    if (values != NULL) {
+        Py_XSETREF(self->last_values, values);
+        Py_INCREF(got);
+        Py_XSETREF(self->last_result, got);
+    }
+    return got;
+}
+
 static PyObject *
 dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -196,7 +258,7 @@ dispatch(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwn
     PyObject *const *call_args = args;
     Py_ssize_t call_n = nargs;
     if (self->gather != NULL && self->gather != Py_None) {
-        gathered = PyObject_CallNoArgs(self->gather);
+        gathered = gather_captures(self);
         if (gathered == NULL)
             return NULL;
         Py_ssize_t extra = PyTuple_CheckExact(gathered) ? PyTuple_GET_SIZE(gathered) - 1 : -1;
@@ -393,11 +455,16 @@ static PyObject *
 dispatcher_bind(Dispatcher *self, PyObject *args)
 {
     PyObject *jitted, *general, *failed, *x64, *ndarray, *jax_array, *np_array;
-    PyObject *gather = Py_None;
+    PyObject *gather = Py_None, *fast_ns = Py_None, *fast_names = Py_None;
     int swap, fast;
-    if (!PyArg_ParseTuple(args, "OOOOOOOpp|O", &jitted, &general, &failed, &x64, &ndarray,
-                          &jax_array, &np_array, &swap, &fast, &gather))
+    if (!PyArg_ParseTuple(args, "OOOOOOOpp|OOO", &jitted, &general, &failed, &x64, &ndarray,
+                          &jax_array, &np_array, &swap, &fast, &gather, &fast_ns,
+                          &fast_names))
         return NULL;
+    if (fast_ns != Py_None && (!PyDict_Check(fast_ns) || !PyTuple_Check(fast_names))) {
+        PyErr_SetString(PyExc_TypeError, "bind: fast_ns must be a dict, fast_names a tuple");
+        return NULL;
+    }
     if (!PyType_Check(ndarray) || !PyType_Check(jax_array)) {
         PyErr_SetString(PyExc_TypeError, "bind: ndarray and jax_array must be types");
         return NULL;
@@ -424,6 +491,17 @@ dispatcher_bind(Dispatcher *self, PyObject *args)
     self->fast = fast;
     Py_INCREF(gather);
     Py_XSETREF(self->gather, gather);
+    if (fast_ns != Py_None) {
+        Py_INCREF(fast_ns);
+        Py_INCREF(fast_names);
+        Py_XSETREF(self->fast_ns, fast_ns);
+        Py_XSETREF(self->fast_names, fast_names);
+    } else {
+        Py_CLEAR(self->fast_ns);
+        Py_CLEAR(self->fast_names);
+    }
+    Py_CLEAR(self->last_values);
+    Py_CLEAR(self->last_result);
     self->array_head_ok = array_head_fits(np_array);
     if (self->array_head_ok < 0)
         return NULL;
@@ -466,6 +544,10 @@ dispatcher_traverse(Dispatcher *self, visitproc visit, void *arg)
     Py_VISIT(self->jax_array);
     Py_VISIT(self->np_array);
     Py_VISIT(self->gather);
+    Py_VISIT(self->fast_ns);
+    Py_VISIT(self->fast_names);
+    Py_VISIT(self->last_values);
+    Py_VISIT(self->last_result);
     return 0;
 }
 
@@ -481,6 +563,10 @@ dispatcher_clear(Dispatcher *self)
     Py_CLEAR(self->jax_array);
     Py_CLEAR(self->np_array);
     Py_CLEAR(self->gather);
+    Py_CLEAR(self->fast_ns);
+    Py_CLEAR(self->fast_names);
+    Py_CLEAR(self->last_values);
+    Py_CLEAR(self->last_result);
     return 0;
 }
 
@@ -504,7 +590,7 @@ dispatcher_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 static PyMethodDef dispatcher_methods[] = {
     {"bind", (PyCFunction)dispatcher_bind, METH_VARARGS,
      "bind(jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast, "
-     "gather=None)"},
+     "gather=None, fast_ns=None, fast_names=None)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -131,16 +131,28 @@ class Plan:
             if all(map(is_, values, last[0])) and last[1] is not None and (
                 not last[2] or all(values[i].tobytes() == b for i, b in last[2])
             ):
-                return last[1]
+                return list(last[1]) if last[2] else last[1]
             key, extras = Plan.tag(values)
             if MISSING in key:
                 return None
             result = (jit_for(key), *extras)
             masks = [(i, k[2]) for i, k in enumerate(key) if type(k) is tuple and k[0] == "value"]
             last[0], last[1], last[2] = values, result, masks
-            return result
+            # A list tells the C dispatcher not to reuse it for the same objects: a bool
+            # mask may have changed in place.
+            return list(result) if masks else result
 
         return gather
+
+    def fast_globals(self) -> tuple:
+        """``(namespace, names)`` when every path is a global of one module (the C
+        dispatcher then reads them itself and skips ``gather`` when each holds the very
+        object of the last call), else ``(None, None)``."""
+        paths = self.paths
+        if paths and all(isinstance(p, GlobalPath) for p in paths):
+            if len({id(p.namespace) for p in paths}) == 1:
+                return paths[0].namespace, tuple(p.ident for p in paths)
+        return None, None
 
     @staticmethod
     def tag(values) -> tuple:

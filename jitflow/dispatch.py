@@ -24,7 +24,10 @@ np_array, swap, fast, gather=None)`` hands it what it calls once the ``Function`
   :mod:`jitflow.captures`) a callable returning ``(jitted_for_this_call, *extras)``: the
   ``jax.jit`` to call instead of ``jitted`` and the captured arrays (or None: take
   ``general``). The extras follow the arguments in the call and in the ``leaves`` that
-  ``Entry.finish`` writes back to. ``failed`` may return a result (a retried call).
+  ``Entry.finish`` writes back to. ``failed`` may return a result (a retried call);
+* ``fast_ns``, ``fast_names``: when every captured path is a global of one module, the
+  C dispatcher reads them itself and reuses the last ``gather`` result while each holds
+  the very object it held then (``gather`` returns a list when that is not enough).
 
 A call whose NumPy arrays are not all C-contiguous, or may share memory, takes ``general``
 too: its memory layout joins the signature there (:mod:`jitflow.aliasing`).
@@ -80,7 +83,7 @@ def _python_path():
             got = gather()
             if got is None:
                 return general(args, kwargs)
-            callee, call_args = got[0], args + got[1:]
+            callee, call_args = got[0], args + tuple(got[1:])
         if x64.value:  # the user enabled 64-bit types already: nothing to switch
             try:
                 res = callee(*call_args)
@@ -133,7 +136,8 @@ class PythonDispatcher(functools.partial):
         return self
 
     def bind(self, jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast,
-             gather=None):
+             gather=None, fast_ns=None, fast_names=None):
+        # (fast_ns/fast_names let the C dispatcher skip ``gather``; here it always runs.)
         self._bind_path(jitted, general, failed, x64, ndarray, jax_array, np_array, swap, fast,
                         gather)
 

@@ -146,8 +146,10 @@ class Function(Dispatcher):
         self._bind_dispatch(None)
 
     def _bind_dispatch(self, gather) -> None:
+        fast_ns, fast_names = self._plan.fast_globals()
         self.bind(self._jitted_flat, self._call_general, self._failed, _X64, np.ndarray,
-                  _ArrayImpl, np.array, _SWAP_X64, not self._static_names, gather)
+                  _ArrayImpl, np.array, _SWAP_X64, not self._static_names, gather,
+                  fast_ns, fast_names)
 
     # -- calling ------------------------------------------------------------------------
 

@@ -417,3 +417,20 @@ def test_numbers_stored_into_state_are_stored_by_every_call():
     assert got == [-1.0, 1.0, -1.0, 1.0]
     assert t.flag is False
     assert Toggle.step.trace_count == 2  # calls 3 and 4 are cache hits that still store
+
+
+def use_temporary(x):
+    return x + TEMPORARY
+
+
+def test_a_deleted_global_raises_as_in_python():
+    global TEMPORARY
+    TEMPORARY = np.ones(3)
+    f = jitflow.function(use_temporary)
+    same(f(np.zeros(3)), np.ones(3))
+    del TEMPORARY
+    with pytest.raises(NameError, match="TEMPORARY"):
+        f(np.zeros(3))
+    globals()["TEMPORARY"] = np.full(3, 2.0)
+    same(f(np.zeros(3)), np.full(3, 2.0))
+    del globals()["TEMPORARY"]
