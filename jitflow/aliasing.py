@@ -110,11 +110,19 @@ def memory_key(dyn: list, names: Callable[[], list[str]]) -> MemoryKey | None:
     groups = tuple(_group(dyn, members, names) for members in _overlapping(arrays))
     if not groups and all(x is None for x in layouts):
         return None
-    return MemoryKey(tuple(layouts), groups)
+    key = MemoryKey(tuple(layouts), groups)
+    # One object per key: jax.jit's cache finds a static argument it has seen by identity
+    # (a new, equal object costs ~15 us more per call). Keys are few: one per trace.
+    return _KEYS.setdefault(key, key)
+
+
+_KEYS: dict = {}
 
 
 def _overlapping(arrays) -> list[list[int]]:
-    """Positions of the arrays whose memory overlaps, as groups of two or more."""
+    """Positions of the arrays whose memory overlaps, as groups of two or more. Arrays
+    whose memory has different ndarray owners cannot overlap: only the others are
+    compared, by byte bounds, then exactly (``np.shares_memory``)."""
     parent = {i: i for i, _ in arrays}
 
     def find(i):
@@ -122,9 +130,17 @@ def _overlapping(arrays) -> list[list[int]]:
             i = parent[i]
         return i
 
-    bounds = {i: byte_bounds(a) for i, a in arrays}
+    owners = {i: root(a) for i, a in arrays}
+    bounds = {}
     for k, (i, a) in enumerate(arrays):
         for j, b in arrays[k + 1:]:
+            r, q = owners[i], owners[j]
+            if r is not q and isinstance(r, np.ndarray) and isinstance(q, np.ndarray):
+                continue
+            if i not in bounds:
+                bounds[i] = byte_bounds(a)
+            if j not in bounds:
+                bounds[j] = byte_bounds(b)
             (lo_a, hi_a), (lo_b, hi_b) = bounds[i], bounds[j]
             if hi_a <= lo_b or hi_b <= lo_a or not _shares_memory(a, b):
                 continue
@@ -145,10 +161,13 @@ def _shares_memory(a: np.ndarray, b: np.ndarray) -> bool:
 def _group(dyn, positions: list[int], names) -> Group:
     """The segment model of the arrays at ``positions`` (their memory overlaps)."""
     arrays = [dyn[i] for i in positions]
-    all_names = names()
-    label = [all_names[i] for i in positions]
+
+    def label() -> list[str]:  # (names are only needed for an error: computed then)
+        all_names = names()
+        return [all_names[i] for i in positions]
+
     if len({a.dtype for a in arrays}) > 1:
-        kinds = ", ".join(f"{n} ({a.dtype})" for n, a in zip(label, arrays))
+        kinds = ", ".join(f"{n} ({a.dtype})" for n, a in zip(label(), arrays))
         raise errors.UnsupportedError(
             f"The arguments {kinds} share memory but have different dtypes (one is a "
             "dtype view of the other): jitflow cannot trace memory reinterpreted as another "
@@ -159,13 +178,13 @@ def _group(dyn, positions: list[int], names) -> Group:
     lo = min(b[0] for b in bounds)
     hi = max(b[1] for b in bounds)
     members = []
-    for i, n, a in zip(positions, label, arrays):
+    for k, (i, a) in enumerate(zip(positions, arrays)):
         start = a.__array_interface__["data"][0] - lo
         if start % size or any(s % size for s in a.strides):
             raise errors.UnsupportedError(
-                f"The arguments {', '.join(label)} share memory, and {n} is not aligned "
-                f"on its {a.dtype} elements there: jitflow cannot trace it. Pass a copy "
-                "(np.array(...)) of one of them."
+                f"The arguments {', '.join(label())} share memory, and {label()[k]} is not "
+                f"aligned on its {a.dtype} elements there: jitflow cannot trace it. Pass a "
+                "copy (np.array(...)) of one of them."
             )
         members.append(Member(i, start // size, tuple(s // size for s in a.strides)))
     return Group(tuple(members), (hi - lo) // size)
@@ -232,13 +251,14 @@ def segment(arrays: list[np.ndarray], group: Group, writeable: bool = False):
     if pick is None:
         return None
     a, member = arrays[pick], group.members[pick]
+    interface = a.__array_interface__
     memory = _Memory()
     memory.owner = a
     memory.__array_interface__ = {
-        "data": (a.__array_interface__["data"][0] - member.offset * a.itemsize, not writeable),
+        "data": (interface["data"][0] - member.offset * a.itemsize, not writeable),
         "shape": (group.size,),
-        "typestr": a.dtype.str,
-        "descr": a.__array_interface__["descr"],
+        "typestr": interface["typestr"],
+        "descr": interface["descr"],
         "version": 3,
     }
     return np.asarray(memory)
