@@ -44,7 +44,7 @@ class Tracer:
         self._scalar = scalar
         # True: an ndarray even when 0-d (a view, a copy, np.where...), returned as a 0-d
         # array, not as the NumPy scalar other 0-d results are (ufuncs, reductions, x[i]).
-        # An int: whatever the argument at that leaf is (``return x``, ``x.astype(...)``).
+        # ("leaf", i): whatever argument leaf i is (``return x``, ``x.astype(...)``).
         self._array = True if parent is not None else array
         self._parent = parent
         self._lens = lens

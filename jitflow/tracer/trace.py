@@ -73,7 +73,7 @@ def result_kind(t: Tracer) -> str | int:
         return "array"
     if t.value.aval.weak:
         return "python"
-    return kind if type(kind) is int else "scalar"
+    return kind[1] if isinstance(kind, tuple) else "scalar"
 
 
 def trace(
@@ -99,7 +99,7 @@ def trace(
         for s in spec:
             if s is DYNAMIC:
                 aval, label = next(dyn)
-                t = Tracer(add_input(aval, label), array=len(leaves))  # see result_kind
+                t = Tracer(add_input(aval, label), array=("leaf", len(leaves)))  # result_kind
                 inputs.append(t)
                 leaves.append(t)
             else:
@@ -171,8 +171,7 @@ def trace(
         ) from e
     return TracedFunction(
         graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects),
-        check, tuple(sites), captured_info,
-        result_kinds=result_kinds,
+        check, tuple(sites), captured_info, result_kinds=result_kinds,
     )
 
 
