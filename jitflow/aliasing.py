@@ -142,7 +142,7 @@ def _overlapping(arrays) -> list[list[int]]:
             if j not in bounds:
                 bounds[j] = byte_bounds(b)
             (lo_a, hi_a), (lo_b, hi_b) = bounds[i], bounds[j]
-            if hi_a <= lo_b or hi_b <= lo_a or not _shares_memory(a, b):
+            if hi_a <= lo_b or hi_b <= lo_a or not shares_memory(a, b):
                 continue
             parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
@@ -151,7 +151,7 @@ def _overlapping(arrays) -> list[list[int]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def _shares_memory(a: np.ndarray, b: np.ndarray) -> bool:
+def shares_memory(a: np.ndarray, b: np.ndarray) -> bool:
     try:
         return bool(np.shares_memory(a, b, max_work=100_000))
     except np.exceptions.TooHardError:

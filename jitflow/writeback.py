@@ -25,6 +25,7 @@ def plan(writeback, sites, leaves, arrays) -> list[tuple]:
     every one can be made (else raise, having written nothing). Arguments that are not
     NumPy arrays (jax.Arrays, JAX tracers inside a transformation) are skipped."""
     writes = []
+    _check_unmodelled_aliasing(writeback, sites, leaves)
     for (target, out), (label, source) in zip(writeback, sites):
         if isinstance(target, aliasing.SegmentBack):
             members = [leaves[i] for i in target.leaves]
@@ -53,6 +54,35 @@ def plan(writeback, sites, leaves, arrays) -> list[tuple]:
                 raise cannot_write(label, leaf, source)
             writes.append((leaf, new, None))
     return writes
+
+
+def _check_unmodelled_aliasing(writeback, sites, leaves) -> None:
+    """Refuse a write into memory that another leaf of the call shares without being
+    traced as its alias: a captured array (a global, ``self.w``) that is also passed as
+    an argument, ``f(G)`` with ``f`` reading ``G``. The program saw two arrays; NumPy sees
+    one, so reads through the other name missed the write. (Arguments sharing memory are
+    modelled: :mod:`jitflow.aliasing`; arrays with different owners cannot overlap.)"""
+    arrays = [(i, a) for i, a in enumerate(leaves) if isinstance(a, np.ndarray) and a.size]
+    if len(arrays) < 2:
+        return
+    owners = {i: aliasing.root(a) for i, a in arrays}
+    for (target, _), (label, source) in zip(writeback, sites):
+        mine = set(target.leaves) if isinstance(target, aliasing.SegmentBack) else {target}
+        for i in mine:
+            if i not in owners:
+                continue
+            for j, b in arrays:
+                if j in mine or (owners[j] is not owners[i] and isinstance(owners[j], np.ndarray)
+                                 and isinstance(owners[i], np.ndarray)):
+                    continue
+                if aliasing.shares_memory(leaves[i], b):
+                    raise errors.UnsupportedError(at_user_line(
+                        f"The function writes into {label}, whose memory is also reached "
+                        "another way in this call (an array passed as an argument and read "
+                        "from a global, closure or attribute too): jitflow traced them as two "
+                        "arrays, so nothing was written. Pass the array one way only.",
+                        source,
+                    ))
 
 
 def write(writes) -> None:

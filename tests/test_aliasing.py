@@ -299,3 +299,29 @@ def test_layout_is_part_of_the_signature():
     assert f.trace_count == 2
     assert fortran[0, 0] == 0.0 and c[0, 0] == 99.0
     assert "strides" in f.cache_info().traces[-1].reason
+
+
+# -- an argument that is also captured state --------------------------------------------------
+
+G = np.zeros(3)
+
+
+def write_arg_read_global(a):
+    a[0] = 5.0
+    return G.sum()
+
+
+def read_arg_and_global(a):
+    return a.sum() + G.sum()
+
+
+def test_argument_that_is_also_a_global_read_is_fine_written_is_refused():
+    global G
+    G = np.arange(3.0)
+    assert jitflow.function(read_arg_and_global)(G) == read_arg_and_global(G)
+    f = jitflow.function(write_arg_read_global)
+    with pytest.raises(errors.UnsupportedError, match="reached another way"):
+        f(G)
+    np.testing.assert_array_equal(G, np.arange(3.0))  # nothing written
+    other = np.zeros(3)
+    assert f(other) == 3.0 and other[0] == 5.0  # distinct memory: as NumPy
