@@ -327,3 +327,11 @@ def test_a_0d_argument_returned_keeps_its_kind(arg):
             pairs = zip(expected, got) if isinstance(expected, tuple) else [(expected, got)]
             for e, g in pairs:
                 assert type(g) is type(e) and g == e
+
+
+def test_named_tuple_results_keep_their_type():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    for fn in (np.linalg.qr, np.linalg.slogdet, lambda m: np.linalg.eigh(m)):
+        expected, got = _both(fn, a)
+        assert type(got) is type(expected)
+        assert_same(tuple(got), tuple(expected))

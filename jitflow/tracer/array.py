@@ -362,7 +362,10 @@ def _strong(result):
     if isinstance(result, Tracer):
         return call(STRONG, result) if result.value.aval.weak else result
     if isinstance(result, (tuple, list)):
-        return type(result)(_strong(r) for r in result)
+        items = [_strong(r) for r in result]
+        if all(a is b for a, b in zip(items, result)):
+            return result  # (np.linalg.qr's QRResult and other named tuples as they are)
+        return type(result)._make(items) if hasattr(result, "_make") else type(result)(items)
     return result
 
 
