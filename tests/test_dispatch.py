@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import jitflow
-from jitflow import dispatch
+from jitflow import aliasing, dispatch
 from jitflow.function import _SWAP_X64, _X64, _ArrayImpl
 
 needs_c = pytest.mark.skipif(dispatch.CDispatcher is None,
@@ -53,6 +53,33 @@ def test_function_uses_the_c_dispatcher_when_it_was_built():
         assert isinstance(jitflow.function(np.sin), dispatch.PythonDispatcher)
     else:
         assert isinstance(jitflow.function(np.sin), dispatch.CDispatcher)
+
+
+@needs_c
+def test_both_dispatchers_send_shared_or_strided_memory_to_the_general_path():
+    """The memory check of the fast path (jitflow.aliasing.fast_path_memory_ok and its C
+    twin): arrays sharing an owner, or not C-contiguous, are keyed by their memory."""
+
+    def fn(a, b):
+        a += 1
+        return b.sum() + b.reshape(-1)[0]
+
+    def cases():
+        x = np.arange(6.0)
+        m = np.arange(6.0).reshape(2, 3)
+        return [(x, x), (x[:3], x[3:]), (x[::2], np.ones(3)), (m.T, np.ones((3, 2))),
+                (np.ones(3), np.ones(3))]
+
+    c, p = both_paths(fn)
+    for (a_c, b_c), (a_p, b_p), (a_n, b_n) in zip(cases(), cases(), cases()):
+        expected = fn(a_n, b_n)
+        same(c(a_c, b_c), expected)
+        same(p(a_p, b_p), expected)
+        for got in (a_c, a_p):
+            np.testing.assert_array_equal(got, a_n)
+    x = np.arange(4.0)
+    assert aliasing.fast_path_memory_ok((x, np.ones(4)))
+    assert not aliasing.fast_path_memory_ok((x, x[1:]))
 
 
 @needs_c
