@@ -174,7 +174,18 @@ def while_writes_then_rebinds(a2, a0):
     return a2
 
 
+def loop_sometimes_rebinding(a, b):
+    v = a
+    for _ in range(2):
+        if b.sum() > 0:
+            v = v * 2
+    v[-1] = 3.0
+    return a
+
+
 CASES = [
+    (loop_sometimes_rebinding, lambda: (np.ones(3), -np.ones(2))),
+    (loop_sometimes_rebinding, lambda: (np.ones(3), np.ones(2))),
     (loop_writes_then_rebinds, lambda: (np.array([1.0, 2.0]), np.array([1.0, 1.0]))),
     (while_writes_then_rebinds, lambda: (np.array([1.0, 2.0]), np.array([1.0, 1.0]))),
     (while_writes_then_rebinds, lambda: (np.array([50.0, 2.0]), np.array([1.0, 1.0]))),
@@ -239,18 +250,18 @@ def dynamic_view_in_branch(a, i):
     return a
 
 
-def loop_sometimes_rebinding(a, b):
+def loop_sometimes_rebinding_to_another(a, b):
     v = a
     for _ in range(2):
         if b.sum() > 0:
-            v = v * 2
+            v = b
     v[-1] = 3.0
     return a
 
 
 @pytest.mark.parametrize("fn, args", [
     (dynamic_view_in_branch, (np.ones((3, 2)), np.int64(1))),
-    (loop_sometimes_rebinding, (np.ones(3), -np.ones(2))),
+    (loop_sometimes_rebinding_to_another, (np.ones(3), -np.ones(3))),
 ])
 def test_unnamed_alias_written_is_a_clear_error(fn, args):
     """Which array the name is depends on the condition, and one of them cannot be named

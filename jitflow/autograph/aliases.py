@@ -130,6 +130,26 @@ def mutable(x) -> bool:
     return not (x._scalar or aval.weak) and getattr(x, "_array", True)
 
 
+def keeps(end, start, build: bool = True):
+    """When the name a loop body started on ``start`` (its variable) ends on ``end``: a
+    traced bool (a union whose only arrays are ``start``), None when it never does (a new
+    array), False when it may end on another array (the caller refuses writes). With
+    ``build`` False, only whether it may: True, None or False (no ops made)."""
+    if end is start:
+        return constant(np.True_) if build else True
+    if not isinstance(end, Tracer) or not isinstance(end._parent, _Union):
+        return None
+    conds = [c for c, h in end._parent.candidates if h is start]
+    if len(conds) != len(end._parent.candidates):
+        return False
+    if not build:
+        return True
+    out = conds[0]
+    for c in conds[1:]:
+        out = ew.apply(ew.or_p, out, c)
+    return out
+
+
 def rebuild(path) -> Tracer:
     """The handle a path names, made in the current graph: the root, or the same views of
     it again (equivalent: writes through either reach the root)."""

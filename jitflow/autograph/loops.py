@@ -107,8 +107,9 @@ def discover_loop(test, body, get_state, set_state, names, init, always_runs=Fal
         if not promoted:
             mutated = {k: t for k, (t, _b, _a) in region.mutated.items()}
             in_place = {i for i in changed if region.state[i] is handles.get(i)}
-            written = {i for i in changed if i not in in_place and i in handles
-                       and id(handles[i]) in region.rebound}
+            written = {i for i in changed if i not in in_place and i in handles and (
+                id(handles[i]) in region.rebound
+                or aliases.keeps(region.state[i], handles[i], build=False))}
             return changed, mutated, in_place, written
         avals.update(changed)
         for lst, length in appended.values():  # traced again: appended again
@@ -173,15 +174,17 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
     shared = {i: r for i, r in shared.items() if r is not None}
     order = [i for i in sorted(carried) if i not in shared]
     arrays = list(mutated.values())
-    # A name the body writes in place and then rebinds (a0 -= b; a0 = a0 * 2): the first
-    # iteration writes the array it named before the loop (a union under "first").
-    written = [i for i in written if aliases.mutable(init[i]) and _root(init[i]) is not None]
-    first = wrap(constant(np.True_)) if written else None
+    # A name the body writes in place and then rebinds (a0 -= b; a0 = a0 * 2), or rebinds
+    # only under a condition: it is the array it named before the loop while a carried flag
+    # says so (a union), so writes through it land there, as in NumPy.
+    written = [i for i in written  # (0-d values: numbers in NumPy, left to the copy)
+               if aliases.mutable(init[i]) and init[i].shape and _root(init[i]) is not None]
+    flags = {i: wrap(constant(np.True_)) for i in written}
     for root in [*shared.values(), *(_root(init[i]) for i in written)]:
         if all(root is not t for t in arrays):
             arrays.append(root)
             record_mutation(root, root._value)  # for enclosing regions: its value before
-    arrays += [first] if written else []
+    arrays += list(flags.values())
     in_avals = [carried[i] for i in order] + [t.aval for t in arrays]
     init_values = [ew.convert(to_value(init[i]), carried[i].dtype, carried[i].weak) for i in order]
     init_values += [t.value for t in arrays]
@@ -193,15 +196,16 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
             t._value = v
         for i, v in zip(order, values):
             state[i] = Tracer(v)
-            if i in written:
-                state[i] = aliases.union(state[i], [(first.value, init[i])], names[i])
+            if i in flags:
+                state[i] = aliases.union(state[i], [(flags[i].value, init[i])], names[i])
         set_state(state)
+        starts[:] = state
 
     def restore():
         for t, v in zip(arrays, originals):
             t._value = v
 
-    cond_box, body_box, body_end = [], [], []
+    cond_box, body_box, body_end, starts = [], [], [], []
 
     checks = current_checks()
     stop_on_failure = checks is not None and any(t is checks.code for t in arrays)
@@ -223,8 +227,10 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
             if aval.shape != carried[i].shape:
                 raise _loop_unify(names[i], carried[i], aval)
             outs.append(ew.convert(to_value(state[i]), carried[i].dtype, carried[i].weak))
-        if first is not None:
-            first.assign(constant(np.False_))
+        for i, flag in flags.items():  # still that array if the body kept the name on it
+            keep = aliases.keeps(state[i], starts[i])
+            keep = constant(np.False_) if keep is None or keep is False else keep
+            flag.assign(ew.apply(ew.and_p, flag.value, keep))
         body_box.extend(outs + [t.value for t in arrays])
 
     cond_region = _trace_region("cond", run_test, set_state, get_state, init, in_avals, bind_inputs)
@@ -242,7 +248,12 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
             init[i].assign(r)  # the same array object: aliases, views, write-back see it
         else:
             new_state[i] = wrap(r)
+    flag_results = {id(t): r for t, r in zip(arrays, results[len(order):])}
     for i in aliased:  # the name is still the array it was if the body never ran
+        if i in flags and aliases.keeps(body_end[i], starts[i], build=False) is not False:
+            keep = [(flag_results[id(flags[i])], init[i])]
+            new_state[i] = aliases.union(new_state[i], keep, names[i])
+            continue
         end = aliases.alias_path(body_end[i], body_region.local, body_region.graph.inputs)
         if end is not None:  # a name the body set to another array (or a view)
             end = aliases.Unsafe("an array the loop body chose")
