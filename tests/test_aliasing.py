@@ -138,16 +138,11 @@ def staged_if(a, b):
     return b[0]
 
 
-# A view read in a staged loop body misses writes made through another view of the same
-# base in that body (also for views made inside the function: see /tmp coordination, C).
-_LOOP_VIEWS = pytest.mark.xfail(strict=True, reason="staged loop bodies: views of one base")
-
-
 @pytest.mark.parametrize("fn,make", [
-    pytest.param(staged_loop, same_twice(), marks=_LOOP_VIEWS, id="loop-x,x"),
+    pytest.param(staged_loop, same_twice(), id="loop-x,x"),
     pytest.param(staged_loop, shifted(), id="loop-x[:-1],x[1:]"),
-    pytest.param(staged_while, same_twice(), marks=_LOOP_VIEWS, id="while-x,x"),
-    pytest.param(staged_while, shifted(), marks=_LOOP_VIEWS, id="while-x[:-1],x[1:]"),
+    pytest.param(staged_while, same_twice(), id="while-x,x"),
+    pytest.param(staged_while, shifted(), id="while-x[:-1],x[1:]"),
     pytest.param(staged_if, same_twice(), id="if-x,x"),
     pytest.param(staged_if, shifted(), id="if-x[:-1],x[1:]"),
 ])
