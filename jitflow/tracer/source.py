@@ -7,11 +7,13 @@ into MLIR locations so that XLA's own messages point at user lines too.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import dis
 import linecache
 import os
 import sys
+import threading
 import types
 
 import numpy as np
@@ -53,8 +55,32 @@ def is_internal(filename: str) -> bool:
     return filename.startswith(_INTERNAL_DIRS) or filename.startswith("<frozen")
 
 
+class _Fixed(threading.local):
+    source: list = []
+
+
+_fixed = _Fixed()
+
+
+@contextlib.contextmanager
+def located_at(source: SourceInfo | None):
+    """Ops bound in the ``with`` block record ``source`` instead of the stack's user frame.
+
+    Ops jitflow makes before the user's code runs (argument views of shared memory) would
+    otherwise take the line of whoever called ``f.trace(...)``, which changes the printed
+    IR from one call site to the next.
+    """
+    _fixed.source = _fixed.source + [source]
+    try:
+        yield
+    finally:
+        _fixed.source = _fixed.source[:-1]
+
+
 def user_frame() -> SourceInfo | None:
     """The innermost user frame on the current stack, or None when there is none."""
+    if _fixed.source:
+        return _fixed.source[-1]
     frame = sys._getframe(1)
     while frame is not None:
         code = frame.f_code

@@ -22,7 +22,7 @@ from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import add_input, collecting_checks, collecting_effects, new_graph
 from jitflow.tracer.ir import Graph
-from jitflow.tracer.source import at_user_line
+from jitflow.tracer.source import at_user_line, located_at
 from jitflow.tracer.passes import dce
 from jitflow.tracer.verify import IRVerificationError, verify
 
@@ -104,7 +104,8 @@ def trace(
                 leaves.append(t)
             else:
                 leaves.append(s[1])
-        memory_views = _memory_views(memory, inputs, avals[len(inputs):], names)
+        with located_at(None):  # the function's prologue: no user line
+            memory_views = _memory_views(memory, inputs, avals[len(inputs):], names)
         leaf_index = [i for i, s in enumerate(spec) if s is DYNAMIC]
         for position, view in memory_views.views.items():
             leaves[leaf_index[position]] = view
