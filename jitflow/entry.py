@@ -65,6 +65,7 @@ class Entry:
             and traced.out_static[0] is DYNAMIC
             and not traced.writeback and not traced.effects and not any(self.big)
             and traced.check is None and not isinstance(runnable, Program)
+            and not traced.result_args
             and traced.result_kinds[:1] in (("array",), ("scalar",))
             and not (traced.captured and (traced.captured.rebinds or traced.captured.containers))
         )
@@ -103,12 +104,15 @@ class Entry:
         ]
         # 0-d arguments returned as they are: an ndarray stays one (see trace.result_kind).
         as_given = [(i, kind) for i, kind in enumerate(kinds) if isinstance(kind, int)]
+        # Arguments returned as they are: NumPy returns the caller's array object itself.
+        same = [(i, leaf) for i, leaf in enumerate(self.traced.result_args) if leaf is not None]
+        forced = self.traced.forced_writes
 
         def finish(arrays, leaves, jax_out):
             if check is not None:  # first: a failed call writes nothing back, prints nothing
                 raise_failed_check(arrays, check)
             # Every write-back checked, and every assert passed, before the first write.
-            writes = writeback_plan(writeback, sites, leaves, arrays) if writeback else ()
+            writes = writeback_plan(writeback, sites, leaves, arrays, forced) if writeback else ()
             for effect in effects:
                 run_effect(effect, arrays)
             if writes:
@@ -119,6 +123,9 @@ class Entry:
             for i, leaf in () if jax_out else as_given:
                 if isinstance(leaves[leaf], np.ndarray):
                     outs[i] = np.array(outs[i])
+            for i, leaf in () if jax_out else same:
+                if isinstance(leaves[leaf], np.ndarray):
+                    outs[i] = leaves[leaf]  # after its write-back, as NumPy leaves it
             if not plain:
                 it = iter(outs)
                 outs = [
@@ -134,7 +141,7 @@ class Entry:
             return arrays[0] if jax_out else np.array(arrays[0])[()]
 
         single = single and kinds[0] in ("array", "scalar")
-        if single and not writeback and not effects and not any(self.big) and not rebinds:
+        if single and not (writeback or effects or any(self.big) or rebinds or same):
             one = finish_single_scalar if kinds[0] == "scalar" else finish_single
             if check is None:
                 return one

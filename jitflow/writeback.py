@@ -20,10 +20,14 @@ from jitflow import aliasing, captures, errors
 from jitflow.tracer.source import at_user_line
 
 
-def plan(writeback, sites, leaves, arrays) -> list[tuple]:
+def plan(writeback, sites, leaves, arrays, forced=()) -> list[tuple]:
     """The writes of a call as ``(destination, new value, covered)``, after checking that
     every one can be made (else raise, having written nothing). Arguments that are not
-    NumPy arrays (jax.Arrays, JAX tracers inside a transformation) are skipped."""
+    NumPy arrays (jax.Arrays, JAX tracers inside a transformation) are skipped.
+
+    A read-only target whose values would stay the same is let through (a write under a
+    traced condition that did not hold, which NumPy never made) unless it is in ``forced``:
+    written outside any branch or loop, where NumPy refuses even ``a *= True``."""
     writes = []
     _check_unmodelled_aliasing(writeback, sites, leaves)
     for (target, out), (label, source) in zip(writeback, sites):
@@ -36,7 +40,9 @@ def plan(writeback, sites, leaves, arrays) -> list[tuple]:
                        if i in target.written and not writable(leaves[i])]
             destination = aliasing.segment(members, target.group, writeable=True)
             if blocked or destination is None:
-                if unchanged(aliasing.segment(members, target.group), new, target.covered):
+                if not any(target is f for f in forced) and unchanged(
+                    aliasing.segment(members, target.group), new, target.covered
+                ):
                     continue
                 name, array = blocked[0] if blocked else (label, members[0])
                 raise cannot_write(name, array, source)
@@ -49,7 +55,7 @@ def plan(writeback, sites, leaves, arrays) -> list[tuple]:
                 continue
             new = np.asarray(arrays[out])
             if not writable(leaf):
-                if unchanged(leaf, new, None):
+                if target not in forced and unchanged(leaf, new, None):
                     continue  # (a write under a condition that did not hold, for one)
                 raise cannot_write(label, leaf, source)
             writes.append((leaf, new, None))

@@ -212,3 +212,71 @@ def test_masked_array_argument_is_refused_clearly():
 
     with pytest.raises(errors.UnsupportedError, match=r"argument x is a masked array"):
         jitflow.function(times2)(np.ma.array([1.0, 2.0], mask=[0, 1]))
+
+
+# A write that leaves the values as they were still writes (F20): NumPy refuses any write
+# into a read-only array, so jitflow decides by whether the code wrote, not by the values.
+def times_true(a, b):
+    b *= True
+
+
+def plus_zero(a, b):
+    b += 0
+
+
+def assign_itself(a, b):
+    b[...] = b
+
+
+def assign_own_element(a, b):
+    b[0] = b[0]
+
+
+def ufunc_out_same(a, b):
+    np.multiply(b, 1, out=b)
+
+
+def through_a_view(a, b):
+    v = b[1:]
+    v *= 1
+
+
+def before_a_staged_branch(a, b):
+    b *= 1
+    if a.sum() > 0:
+        a[0] = 5.0
+    return a
+
+
+@pytest.mark.parametrize("fn", [times_true, plus_zero, assign_itself, assign_own_element,
+                                ufunc_out_same, through_a_view, before_a_staged_branch])
+def test_read_only_argument_written_with_its_own_values_raises(fn):
+    info = assert_fails_like_numpy(fn, read_only_b, ValueError)
+    assert isinstance(info.value, errors.ReadOnlyError)
+    assert "argument b" in str(info.value) and "test_atomicity.py" in str(info.value)
+
+
+def test_read_only_aliased_arguments_written_with_their_own_values_raise():
+    def fn(a, b):  # called as fn(x, x): one read-only array under two names
+        b *= 1
+        return a.sum()
+
+    def make():
+        x = np.arange(4.0)
+        x.flags.writeable = False
+        return x, x
+
+    assert_fails_like_numpy(fn, make, ValueError)
+
+
+def test_read_only_argument_written_under_a_traced_condition_that_fails_is_fine():
+    # The write is in a staged branch that did not run: NumPy made no write, and the values
+    # are unchanged, so no error (a staged branch that runs but writes the same values is
+    # let through too: jitflow cannot tell it from one that did not run).
+    def fn(a, b):
+        if a.sum() < 0:
+            b *= True
+        return a.sum()
+
+    a, b = read_only_b()
+    assert jitflow.function(fn)(a, b) == fn(a, b)

@@ -7,12 +7,14 @@ jitflow and compares both the results and the arguments after the call.
 
 from __future__ import annotations
 
+import jax
 import numpy as np
 import pytest
 
 import jitflow
+from jitflow import errors
 
-from oracle import assert_matches
+from oracle import assert_matches, assert_same
 
 
 def vec(n=8, dtype=np.float64):
@@ -272,3 +274,108 @@ def test_explicit_out_into_numpy_array_made_inside_is_refused():
 
     with pytest.raises(jitflow.UnsupportedError, match=r"test_mutation.py:\d+  np.add"):
         jitflow.function(explicit_out)(mat())
+
+
+# -- an argument returned as it is: the caller's array object (F11) --------------------------
+
+
+def scale_and_return(a):
+    a *= 2
+    return a
+
+
+def rebind_and_return(a):
+    a = a + 1
+    return a
+
+
+def return_both(a, b):
+    b[...] = -1.0
+    return b, a.sum(), a
+
+
+def write_in_branch_and_return(a):
+    if a.sum() > 0:
+        a *= 5
+    return a
+
+
+@pytest.mark.parametrize("fn", [scale_and_return, return_both, write_in_branch_and_return])
+@pytest.mark.parametrize("make", [lambda: vec(4), lambda: mat()[:, ::2], lambda: np.array(3.0)])
+def test_argument_returned_is_the_callers_array(fn, make):
+    np_args = [make() for _ in range(fn.__code__.co_argcount)]
+    jf_args = [make() for _ in np_args]  # (same layout: a view stays a view)
+    expected = fn(*np_args)
+    actual = jitflow.function(fn)(*jf_args)
+    assert_same(actual, expected)
+    for r, e in zip(*(x if isinstance(x, tuple) else (x,) for x in (actual, expected))):
+        same = [e is a for a in np_args]
+        assert [r is a for a in jf_args] == same  # NumPy returns the argument object
+    for a, e in zip(jf_args, np_args):
+        assert_same(a, e, what="argument")
+
+
+def test_rebound_argument_returned_is_a_new_array():
+    a = vec(4)
+    r = jitflow.function(rebind_and_return)(a)
+    assert r is not a and not np.shares_memory(r, a)
+    assert_same(r, rebind_and_return(vec(4)))
+
+
+def test_argument_returned_through_aliased_arguments_is_the_callers_array():
+    def fn(a, b):  # called as fn(x, x)
+        b += 1
+        return a
+
+    x = vec(4)
+    assert jitflow.function(fn)(x, x) is x
+    np.testing.assert_array_equal(x, vec(4) + 1)
+
+
+def test_argument_returned_to_a_jax_caller_stays_a_jax_array():
+    import jax.numpy as jnp
+
+    x = jnp.arange(3.0)
+    r = jitflow.function(lambda a: a)(x)
+    assert isinstance(r, jax.Array) and not isinstance(r, np.ndarray)
+    np.testing.assert_array_equal(r, x)
+
+
+# -- x[i, j] = value with an integer per axis takes a scalar only (F23) ---------------------
+
+
+def element_from_keepdims(a, b):
+    b[-2] = a.any(axis=-1, keepdims=True)
+
+
+def element_from_array(a, b):
+    b[1] = a[:1]
+
+
+def element_from_list(a, b):
+    b[1] = [a[0]]
+
+
+@pytest.mark.parametrize("fn", [element_from_keepdims, element_from_array, element_from_list])
+def test_sequence_into_an_element_raises_like_numpy(fn):
+    def make():
+        return np.ones((1, 2)) if fn is element_from_keepdims else vec(3), vec(4)
+
+    with pytest.raises(ValueError, match="setting an array element with a sequence"):
+        fn(*make())
+    args = make()
+    before = [a.copy() for a in args]
+    with pytest.raises(errors.ShapeError, match="setting an array element with a sequence"):
+        jitflow.function(fn)(*args)
+    for a, b in zip(args, before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_size_one_values_into_slices_still_broadcast():
+    def fn(a, b):
+        b[1:2] = a.any(axis=-1, keepdims=True)
+        b[...] = b[:1]
+        b[2] = a[0, 0]
+        return b
+
+    assert_matches(fn, np.ones((1, 2)), vec(4))

@@ -29,6 +29,7 @@ from jitflow.ops import shape as sh
 from jitflow.ops import views
 from jitflow.ops.constants import constant, to_value, wrap
 from jitflow.tracer.array import Tracer
+from jitflow.tracer.context import record_write
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import implements
 from jitflow.tracer.source import at_user_line
@@ -284,6 +285,23 @@ def put_slice(base: Value, new: Value, starts, strides, counts) -> Value:
 # -- assignment values ------------------------------------------------------------------
 
 
+def _check_element_value(value) -> None:
+    """``x[i, j] = value`` with an integer for every axis writes one element, which NumPy
+    fills with a scalar only: a value with axes, even of size 1 (``keepdims=True``), is
+    refused there, though ``x[i:i+1] = value`` would broadcast it."""
+    if isinstance(value, (list, tuple)):
+        shape = f"a {type(value).__name__}"
+    elif isinstance(value, (Tracer, Value, np.ndarray)) and len(value.shape):
+        shape = f"shape {tuple(value.shape)}"
+    else:
+        return
+    raise errors.ShapeError(at_user_line(
+        f"setting an array element with a sequence: x[i] with an integer per axis is one "
+        f"element, and the value is {shape} (NumPy refuses it too). Index the value down "
+        "to a scalar (value.item(), value[0, 0]) or assign into a slice (x[i:i+1] = value)."
+    ))
+
+
 def assignment_value(value, dtype, shape) -> Value:
     """``value`` cast and broadcast as NumPy does for ``x[...] = value``.
 
@@ -347,9 +365,12 @@ def getitem(x, index):
 def setitem(x: Tracer, index, value) -> None:
     """``x[index] = value``: the new value is written into ``x`` (and its base)."""
     entries = parse(index, x.ndim)
+    record_write(x)
     if is_advanced(entries):
         x.assign(advanced_indexing.scatter_index(x.value, entries, value))
         return
+    if is_scalar(index, entries):
+        _check_element_value(value)
     b = basic_index(entries, x.shape)
     if views.holds_base_data(value, x, b):
         return  # x[i] op= v: the view already wrote through

@@ -27,6 +27,7 @@ from jitflow.ops import advanced_indexing
 from jitflow.ops.constants import to_value
 from jitflow.ops.indexing import is_advanced, parse
 from jitflow.tracer.array import Tracer, register_ufunc_method
+from jitflow.tracer.context import record_write
 from jitflow.tracer.numpy_api import call
 from jitflow.tracer.source import at_user_line
 
@@ -72,6 +73,7 @@ def _at(ufunc, mode: str, negate: bool):
             return None
         if negate:
             values = to_value(call(np.negative, b))
+        record_write(a)
         a.assign(advanced_indexing.scatter_index(a.value, entries, values, mode))
         return None
 

@@ -25,6 +25,7 @@ from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, constant_p, to_value, wrap
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import check_dtype
+from jitflow.tracer.context import record_write
 from jitflow.tracer.ir import Value
 from jitflow.tracer.numpy_api import implements
 from jitflow.tracer.source import at_inplace_operator, at_user_line
@@ -276,6 +277,7 @@ def write_out(name: str, target, r: Value, mask: Value | None, casting: str):
     new = sh.broadcast_to(ew.convert(r, target.dtype), shape)
     if mask is not None:  # where=False keeps what the output held
         new = ew.select(sh.broadcast_to(mask, shape), new, target.value)
+    record_write(target)
     target.assign(new)
     return target
 
@@ -305,6 +307,7 @@ def write_out_exact(name: str, out, r: Value, casting: str):
                 f"casting rule '{casting}'. Use astype, or write to an array of dtype {r.dtype}."
             )
         )
+    record_write(target)
     target.assign(ew.convert(r, target.dtype))
     return target
 

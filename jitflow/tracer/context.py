@@ -25,6 +25,7 @@ class _State(threading.local):
         self.mutation_logs: list[dict] = []
         self.effects: list[list] = []
         self.checks: list[CheckState] = []
+        self.written: list[dict] = []  # see collecting_writes
 
 
 _state = _State()
@@ -85,6 +86,31 @@ def record_mutation(tracer, old: Value) -> None:
     """Called by a root tracer about to be rebound (see :func:`mutation_log`)."""
     for log in _state.mutation_logs:
         log.setdefault(id(tracer), (tracer, old))
+
+
+@contextlib.contextmanager
+def collecting_writes():
+    """Collect the root tracers the user's code writes into outside any control-flow
+    region, ``{id: (root, the last write's source)}``: writes that surely ran. NumPy
+    refuses such a write into a read-only argument even when it leaves the values as they
+    were (``a *= True``), which the write-back cannot tell from its result alone
+    (:mod:`jitflow.writeback`)."""
+    written: dict = {}
+    _state.written.append(written)
+    try:
+        yield written
+    finally:
+        _state.written.pop()
+
+
+def record_write(tracer) -> None:
+    """Called by the ops that write into an array (``x[i] = v``, ``x += 1``, ``out=``)
+    before it is rebound; see :func:`collecting_writes`."""
+    if not _state.written or region_depth():
+        return
+    while tracer._parent is not None:
+        tracer = tracer._parent
+    _state.written[-1][id(tracer)] = (tracer, user_frame())
 
 
 def record_view_read(view) -> None:

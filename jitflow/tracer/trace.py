@@ -20,10 +20,16 @@ from jitflow.aliasing import MemoryKey, SegmentBack
 from jitflow.ops import views
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
-from jitflow.tracer.context import add_input, collecting_checks, collecting_effects, new_graph
+from jitflow.tracer.context import (
+    add_input,
+    collecting_checks,
+    collecting_effects,
+    collecting_writes,
+    new_graph,
+)
 from jitflow.tracer.ir import Graph
-from jitflow.tracer.source import at_user_line, located_at
 from jitflow.tracer.passes import dce
+from jitflow.tracer.source import at_user_line, located_at
 from jitflow.tracer.verify import IRVerificationError, verify
 
 DYNAMIC = None  # marks a traced leaf in a leaves spec
@@ -58,6 +64,12 @@ class TracedFunction:
     captured: Any = None  # jitflow.captures.TraceCaptures: what the trace read by path
     # Per result output, how NumPy returns it (see result_kind).
     result_kinds: tuple = ()
+    # Per result output, the leaf index of the argument it is (the handle the function
+    # was given, after its writes), else None: NumPy returns the caller's array itself.
+    result_args: tuple = ()
+    # The write-back targets written outside any branch or loop: a read-only one raises
+    # even when the values stay the same (jitflow.writeback.plan).
+    forced_writes: tuple = ()
 
 
 def result_kind(t: Tracer) -> str | int:
@@ -93,7 +105,7 @@ def trace(
     memory views of one segment, whose avals follow the leaves' in ``avals``.
     """
     with new_graph(name) as graph, collecting_effects() as effects, collecting_checks() as checks, \
-            captures.tracing(graph) as captured:
+            captures.tracing(graph) as captured, collecting_writes() as written:
         inputs, leaves = [], []
         dyn = iter(zip(avals, names))
         for s in spec:
@@ -111,6 +123,7 @@ def trace(
             leaves[leaf_index[position]] = view
         args, kwargs = tree_util.tree_unflatten(in_tree, leaves)
         captured.watch(args, kwargs)  # lists and dicts the function may change
+        given = {id(leaves[i]): i for i in leaf_index}  # the argument handles, kept alive
         result = fn(*args, **kwargs)
         out_leaves, out_tree = pytrees.flatten(result)  # dicts with mixed keys too
         out_static, outputs = [], []
@@ -122,6 +135,7 @@ def trace(
                 out_static.append(_static_output(leaf))
         n_results = len(outputs)
         result_kinds = tuple(result_kind(leaf) for leaf in out_leaves if isinstance(leaf, Tracer))
+        result_args = tuple(given.get(id(leaf)) for leaf in out_leaves if isinstance(leaf, Tracer))
         writeback, sites = [], []
         targets = [
             (t, value, i, names[p])
@@ -134,12 +148,18 @@ def trace(
                 memory_views.segments, graph.inputs[len(inputs):], memory_views.backs
             )
         ]
+        forced = []
         for t, value, target, label in targets:
-            if t.value is not value:
+            if t.value is not value or id(t) in written:
                 if isinstance(target, SegmentBack):
                     target = target.written_by(memory_views.written, leaf_index, names)
                 writeback.append((target, len(outputs)))
-                sites.append((label, t.value.op.source if t.value.op is not None else None))
+                if id(t) in written:
+                    forced.append(target)
+                source = t.value.op.source if t.value.op is not None else None
+                if source is None and id(t) in written:  # a write of the values it held
+                    source = written[id(t)][1]
+                sites.append((label, source))
                 outputs.append(t.value)
         # Captured state (globals, self.w, ...): leaves after the arguments (jitflow.captures).
         captured_info = captures.finish_trace(captured, outputs, writeback, sites, len(spec))
@@ -173,6 +193,8 @@ def trace(
     return TracedFunction(
         graph, out_tree, tuple(out_static), n_results, tuple(writeback), tuple(run_effects),
         check, tuple(sites), captured_info, result_kinds=result_kinds,
+        result_args=result_args if any(i is not None for i in result_args) else (),
+        forced_writes=tuple(forced),
     )
 
 
