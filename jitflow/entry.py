@@ -20,6 +20,7 @@ from jitflow.lowering.export import make_exported
 from jitflow.lowering.host_call import Program, call_program
 from jitflow.lowering.module import lower_graph, used_inputs
 from jitflow.ops import checks, host
+from jitflow.returned import caller_array
 from jitflow.tracer.trace import DYNAMIC, TracedFunction
 from jitflow.writeback import plan as writeback_plan
 from jitflow.writeback import write as write_back
@@ -104,8 +105,12 @@ class Entry:
         ]
         # 0-d arguments returned as they are: an ndarray stays one (see trace.result_kind).
         as_given = [(i, kind) for i, kind in enumerate(kinds) if isinstance(kind, int)]
-        # Arguments returned as they are: NumPy returns the caller's array object itself.
-        same = [(i, leaf) for i, leaf in enumerate(self.traced.result_args) if leaf is not None]
+        # Arguments returned as they are, or views of them: NumPy returns the caller's array
+        # object itself, or a view of it (jitflow.returned).
+        same = [
+            (i, how, how[0] if isinstance(how, tuple) else how)
+            for i, how in enumerate(self.traced.result_args) if how is not None
+        ]
         forced = self.traced.forced_writes
 
         def finish(arrays, leaves, jax_out):
@@ -123,9 +128,9 @@ class Entry:
             for i, leaf in () if jax_out else as_given:
                 if isinstance(leaves[leaf], np.ndarray):
                     outs[i] = np.array(outs[i])
-            for i, leaf in () if jax_out else same:
+            for i, how, leaf in () if jax_out else same:  # after the write-back, as in NumPy
                 if isinstance(leaves[leaf], np.ndarray):
-                    outs[i] = leaves[leaf]  # after its write-back, as NumPy leaves it
+                    outs[i] = caller_array(leaves[leaf], how)
             if not plain:
                 it = iter(outs)
                 outs = [

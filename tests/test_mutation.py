@@ -332,6 +332,41 @@ def test_argument_returned_through_aliased_arguments_is_the_callers_array():
     np.testing.assert_array_equal(x, vec(4) + 1)
 
 
+def _layouts():
+    x = mat(4, 6)
+    return [x, np.asfortranarray(x), x[:, ::2], x[::-1], vec(5)[::-2], np.array(3.0)]
+
+
+@pytest.mark.parametrize("view", [
+    lambda a: a[1:], lambda a: a.T, lambda a: a[::-1], lambda a: a[..., None],
+    lambda a: a.reshape(-1), lambda a: a[...], lambda a: (a.__iadd__(1), a[:1].T)[1],
+])
+@pytest.mark.parametrize("layout", range(6))
+def test_view_of_an_argument_returned_is_a_view_of_the_callers_array(view, layout):
+    expected_arg, arg = _layouts()[layout], _layouts()[layout]
+    try:
+        expected = view(expected_arg)
+    except (IndexError, ValueError):
+        return  # (0-d: no axis to slice)
+    actual = jitflow.function(view)(arg)
+    assert_same(actual, expected)
+    assert np.shares_memory(actual, arg) == np.shares_memory(expected, expected_arg)
+    assert actual.strides == expected.strides and actual.flags.writeable
+    actual[...] = -7.0  # written through into the caller's array, as in NumPy
+    expected[...] = -7.0
+    assert_same(arg, expected_arg, what="argument")
+
+
+def test_read_only_or_dtype_changing_views_returned_are_copies():
+    # Known difference (README): NumPy returns read-only views / views of another dtype.
+    a, z = mat(), np.arange(3.0) + 1j
+    for fn, x in [(np.diagonal, a), (lambda m: np.broadcast_to(m, (2, *m.shape)), a),
+                  (lambda c: c.real, z)]:
+        r = jitflow.function(fn)(x)
+        assert_same(r, np.array(fn(x)))
+        assert not np.shares_memory(r, x) and r.flags.writeable
+
+
 def test_argument_returned_to_a_jax_caller_stays_a_jax_array():
     import jax.numpy as jnp
 

@@ -92,4 +92,5 @@ def read_only_view(t: Tracer, get, what: str, layout=None) -> Tracer:
             )
         )
 
+    put.read_only = True  # (jitflow.returned: a result that is such a view is a copy)
     return t.make_view(Lens(get, put, layout))

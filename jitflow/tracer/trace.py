@@ -18,6 +18,7 @@ import numpy as np
 from jitflow import aliasing, captures, errors, pytrees
 from jitflow.aliasing import MemoryKey, SegmentBack
 from jitflow.ops import views
+from jitflow.returned import argument_of
 from jitflow.tracer.array import Tracer
 from jitflow.tracer.avals import AbstractArray
 from jitflow.tracer.context import (
@@ -135,7 +136,7 @@ def trace(
                 out_static.append(_static_output(leaf))
         n_results = len(outputs)
         result_kinds = tuple(result_kind(leaf) for leaf in out_leaves if isinstance(leaf, Tracer))
-        result_args = tuple(given.get(id(leaf)) for leaf in out_leaves if isinstance(leaf, Tracer))
+        result_args = tuple(argument_of(t, given) for t in out_leaves if isinstance(t, Tracer))
         writeback, sites = [], []
         targets = [
             (t, value, i, names[p])
