@@ -406,6 +406,16 @@ def test_sequence_into_an_element_raises_like_numpy(fn):
         np.testing.assert_array_equal(a, b)
 
 
+def test_sequence_into_an_element_out_of_bounds_raises_numpys_index_error_first():
+    def fn(a, b):
+        b[7] = a[:2]
+
+    with pytest.raises(IndexError):
+        fn(vec(3), vec(4))
+    with pytest.raises(IndexError, match="out of bounds"):
+        jitflow.function(fn)(vec(3), vec(4))
+
+
 def test_size_one_values_into_slices_still_broadcast():
     def fn(a, b):
         b[1:2] = a.any(axis=-1, keepdims=True)

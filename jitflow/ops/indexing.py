@@ -369,9 +369,9 @@ def setitem(x: Tracer, index, value) -> None:
     if is_advanced(entries):
         x.assign(advanced_indexing.scatter_index(x.value, entries, value))
         return
+    b = basic_index(entries, x.shape)  # (an index out of bounds is NumPy's first error)
     if is_scalar(index, entries):
         _check_element_value(value)
-    b = basic_index(entries, x.shape)
     if views.holds_base_data(value, x, b):
         return  # x[i] op= v: the view already wrote through
     new = assignment_value(value, x.dtype, b.out_shape)
