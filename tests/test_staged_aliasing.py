@@ -183,7 +183,97 @@ def loop_sometimes_rebinding(a, b):
     return a
 
 
+def name_written_then_other_rebound(a0):
+    t3 = a0
+    for _ in range(3):
+        t3[0] = 7  # the 1st iteration writes the caller's array: a0 still names it
+        a0 = a0 + 1.5
+    return a0
+
+
+def name_written_then_other_rebound_while(a0):
+    t3 = a0[::-1]
+    k = 0
+    while a0.sum() < 100 and k < 3:
+        t3[0] = 7
+        a0 = a0 * 2
+        k += 1
+    return a0, t3
+
+
+def ternary_alias_written_in_loop(a0, a1):
+    v1 = a0[::-1] if np.all(a0 != 1.5) else a0
+    for _ in range(2):
+        a0[a1] = 0
+        v1[1:, -1] = 0.25
+    return v1
+
+
+def row_after_loop(a0, a2):
+    for row in a2:
+        a0 *= True
+    row **= 0  # row is a2[-1], a view
+    return a0
+
+
+def row_after_loop_written(a):
+    for row in a:
+        row += 1
+    row[0] = 9
+    return row
+
+
+def row_after_loop_rebound(a):
+    for row in a:
+        row = row * 2
+    row[0] = 9  # a new array: a is untouched
+    return row
+
+
+def enumerate_row_after_loop(a, b):
+    for i, row in enumerate(a):
+        b[i] = row.sum()
+    row -= 1
+    return b
+
+
+def zip_rows_after_loop(a, b):
+    for r, q in zip(a, b):
+        q += r
+    r[0] = -1
+    q *= 2
+    return r
+
+
+def row_after_break(a):
+    for row in a:
+        if row.sum() > 2:
+            break
+    row[0] = 9  # the row the loop stopped on
+    return a
+
+
+def element_after_loop(a):
+    for x in a:  # x is a NumPy scalar: a copy, not a view
+        a[-1] = 7
+    return x
+
+
 CASES = [
+    (name_written_then_other_rebound, lambda: (np.ones((2, 2)),)),
+    (name_written_then_other_rebound, lambda: (np.ones((2, 3), complex),)),
+    (name_written_then_other_rebound_while, lambda: (np.ones(3),)),
+    (name_written_then_other_rebound_while, lambda: (np.full(3, 50.0),)),
+    (ternary_alias_written_in_loop, lambda: (np.arange(6.0).reshape(3, 2), np.array([0, 2]))),
+    (ternary_alias_written_in_loop, lambda: (np.full((3, 2), 1.5), np.array([0, 2]))),
+    (row_after_loop, lambda: (np.ones(3), np.arange(6, dtype=np.uint8).reshape(3, 2))),
+    (row_after_loop_written, lambda: (np.ones((3, 2)),)),
+    (row_after_loop_rebound, lambda: (np.ones((3, 2)),)),
+    (enumerate_row_after_loop, lambda: (np.arange(6.0).reshape(3, 2), np.zeros(3))),
+    (zip_rows_after_loop, lambda: (np.arange(6.0).reshape(3, 2), np.ones((2, 2)))),
+    (element_after_loop, lambda: (np.arange(3.0),)),
+    (row_after_break, lambda: (np.arange(6.0).reshape(3, 2),)),
+    (row_after_break, lambda: (-np.arange(6.0).reshape(3, 2),)),
     (loop_sometimes_rebinding, lambda: (np.ones(3), -np.ones(2))),
     (loop_sometimes_rebinding, lambda: (np.ones(3), np.ones(2))),
     (loop_writes_then_rebinds, lambda: (np.array([1.0, 2.0]), np.array([1.0, 1.0]))),

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from jitflow import errors
+from jitflow.autograph import aliases
 from jitflow.autograph.loops import discover_loop, stage_loop
 from jitflow.autograph.staging import (
     EffectsInLoop,
@@ -163,7 +164,7 @@ class _Prints(Exception):
 
 def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan):
     accumulators, effect_spec = plan.accumulators, plan.effects or []
-    box = [0]
+    box, last_rows = [0], []
     n_acc = len(accumulators)
     # Buffers: one per appended list, then one per traced item of each effect, then the
     # bool row "this iteration ran" when there are effects.
@@ -188,8 +189,12 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
     def body2():
         k = box[0]
         _counter_bounds(k, n)
+        item = _item(iterable, k)
         with collecting_effects() as recorded:
-            body(_item(iterable, k))
+            body(item)
+        last_rows[:] = [  # the names still on this iteration's row of a traced array
+            (j, array) for j, v in enumerate(get2()) for array, row in _rows(iterable, item)
+            if v is row and aliases.mutable(row)]  # (rows of a 1-d array are NumPy scalars)
         for j, (lst, _aval, m) in enumerate(accumulators):
             rows = [lst.pop() for _ in range(m)][::-1]  # what this iteration appended
             buffers[j][k] = rows[0] if m == 1 else np.stack(rows)
@@ -237,10 +242,34 @@ def _staged_for(iterable, n, extra_test, body, get_state, set_state, names, plan
         _warn_unrolled()
         return _unrolled(iterable, extra_test, body)
     stage_loop(test2, body2, get2, set2, names2, init, *found)
+    if last_rows and isinstance(n, int):  # (n > 0: the body ran at least once)
+        _keep_last_row(n if extra_test is None else get2()[0], last_rows, get2, set2)
     for (lst, _aval, m), buf in zip(accumulators, buffers):
         lst.extend(buf[i] if m == 1 else buf[i][j] for i in range(n) for j in range(m))
     if effect_spec:
         _record_loop_effects(effect_spec, buffers[n_acc:])
+
+
+def _keep_last_row(n, rows: list, get2, set2) -> None:
+    """After ``for row in a`` (static length), ``row`` is ``a[n - 1]`` itself, a view
+    as in NumPy: a later ``row *= 2`` writes into ``a`` (fuzz F7). The loop carried it as
+    a value (a copy), so the name is set to the view again; ``n`` is the traced count of
+    iterations run when a ``break`` may end the loop early."""
+    state = list(get2())
+    for j, array in rows:
+        state[j] = array[n - 1]
+    set2(state)
+
+
+def _rows(iterable, item) -> list:
+    """``(array, row)`` for each row of a traced array in a loop's ``item``."""
+    if isinstance(iterable, Tracer):
+        return [(iterable, item)]
+    if isinstance(iterable, Enumerate) and isinstance(iterable.iterable, Tracer):
+        return [(iterable.iterable, item[1])]
+    if isinstance(iterable, Zip):
+        return [(a, r) for a, r in zip(iterable.iterables, item) if isinstance(a, Tracer)]
+    return []
 
 
 def _counter_bounds(k, n) -> None:

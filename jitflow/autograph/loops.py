@@ -107,8 +107,11 @@ def discover_loop(test, body, get_state, set_state, names, init, always_runs=Fal
         if not promoted:
             mutated = {k: t for k, (t, _b, _a) in region.mutated.items()}
             in_place = {i for i in changed if region.state[i] is handles.get(i)}
+            shared = _written_roots(init, handles, region.rebound, mutated)
             written = {i for i in changed if i not in in_place and i in handles and (
                 id(handles[i]) in region.rebound
+                # fuzz F15: t = a; t[0] = 7; a = a + 1 writes the caller's a at first
+                or (aliases.mutable(init[i]) and id(_root(init[i])) in shared)
                 or aliases.keeps(region.state[i], handles[i], build=False))}
             return changed, mutated, in_place, written
         avals.update(changed)
@@ -117,11 +120,40 @@ def discover_loop(test, body, get_state, set_state, names, init, always_runs=Fal
     raise errors.DTypeError(at_user_line("The loop's variables do not settle on one dtype."))
 
 
+def _written_roots(init, handles: dict, rebound: set, mutated: dict) -> set:
+    """Ids of the arrays (roots) the body writes, through any name or an outer array: a
+    name that starts on one of them and is rebound is that array until it is rebound."""
+    roots = {id(t) for t in mutated.values()}
+    for i, h in handles.items():
+        if id(h) in rebound and aliases.mutable(init[i]):
+            roots.add(id(_root(init[i])))
+    roots.discard(id(None))
+    return roots
+
+
 def _root(t: Tracer) -> Tracer | None:
     """The array a view (or an array) is part of; None through a union of arrays."""
     while isinstance(t._parent, Tracer):
         t = t._parent
     return t if t._parent is None else None
+
+
+def _roots(t: Tracer) -> list[Tracer] | None:
+    """The arrays a write through ``t`` reaches: its root, or for a union handle (a name
+    aliasing one of several arrays, :mod:`~jitflow.autograph.aliases`) the roots of its own
+    storage and of each array it may be; None if one of them cannot be named."""
+    while isinstance(t._parent, Tracer):
+        t = t._parent
+    if t._parent is None:
+        return [t]
+    u = t._parent
+    if not isinstance(u, aliases._Union):
+        return None
+    handles = [u.own, *(h for _c, h in u.candidates)]
+    if not all(isinstance(h, Tracer) for h in handles):
+        return None
+    roots = [_root(h) for h in handles]
+    return None if any(r is None for r in roots) else roots
 
 
 def _ran_once(test, set_state, init) -> Value:
@@ -168,7 +200,7 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
     # as a name: its base is carried as the array itself, so that every name and view of
     # that array writes one value, as in NumPy.
     shared = {
-        i: _root(init[i]) for i in in_place
+        i: _roots(init[i]) for i in in_place
         if aliases.mutable(init[i]) and carried[i] == init[i].aval  # not promoted by the body
     }
     shared = {i: r for i, r in shared.items() if r is not None}
@@ -180,7 +212,8 @@ def stage_loop(test, body, get_state, set_state, names, init, carried, mutated, 
     written = [i for i in written  # (0-d values: numbers in NumPy, left to the copy)
                if aliases.mutable(init[i]) and init[i].shape and _root(init[i]) is not None]
     flags = {i: wrap(constant(np.True_)) for i in written}
-    for root in [*shared.values(), *(_root(init[i]) for i in written)]:
+    for root in [*(r for roots in shared.values() for r in roots),
+                 *(_root(init[i]) for i in written)]:
         if all(root is not t for t in arrays):
             arrays.append(root)
             record_mutation(root, root._value)  # for enclosing regions: its value before

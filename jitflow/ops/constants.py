@@ -52,8 +52,8 @@ def to_value(x) -> Value:
     # NumPy scalars first: np.float64 subclasses Python float but is strongly typed.
     if isinstance(x, (np.ndarray, np.generic)):
         return constant(x)
-    if isinstance(x, bool):
-        return constant(np.bool_(x))
+    if isinstance(x, bool):  # a Python bool is a Python number too (``False | k`` is an int)
+        return constant(np.bool_(x), weak=True)
     if isinstance(x, int):
         return constant(_python_int(x), weak=True)
     if isinstance(x, float):

@@ -160,9 +160,19 @@ def _power_ufunc(x, exponent):
     return None
 
 
+def _python_negative_power(x, y) -> bool:
+    """``k ** -3`` of two Python ints is a Python float (0.125), where NumPy's integer
+    power refuses: a weak (Python) int base meeting a negative Python int exponent."""
+    v = x.value.aval if isinstance(x, Tracer) else None
+    return (v is not None and v.weak and not v.shape and v.dtype.kind in "iu"
+            and type(y) is int and y < 0)
+
+
 @implements(operator.pow)
 def power_operator(x, y):
     """``x ** y`` with ``x`` a traced array."""
+    if _python_negative_power(x, y):
+        x = wrap(ew.convert(x.value, np.float64, weak=True))
     fast = _power_ufunc(x, y)
     return call_ufunc(fast, x) if fast else call_ufunc(np.power, x, y)
 

@@ -390,6 +390,11 @@ def register_ufunc_method(ufunc, method, impl) -> None:
 # -- Python operators, all forwarded to the NumPy functions they mean --------------------
 
 
+def _immutable(x: Tracer) -> bool:
+    """A Python number (weak 0-d) or a NumPy scalar: ``x op= v`` rebinds the name."""
+    return not x.value.aval.shape and (x.value.aval.weak or x._scalar)
+
+
 def _binary(ufunc):
     def op(self, other):
         return call(ufunc, self, other)
@@ -398,8 +403,7 @@ def _binary(ufunc):
         return call(ufunc, other, self)
 
     def iop(self, other):
-        aval = self.value.aval
-        if not aval.shape and (aval.weak or self._scalar):
+        if _immutable(self):
             # A Python number (a float argument, a loop counter) or a NumPy scalar read
             # out of an array (``a[0, 0] += v``): both are immutable, so Python rebinds the
             # name to ``x + v`` (then stores it back with ``a[0, 0] = ...``), with NumPy's
@@ -435,6 +439,7 @@ for _name, _ufunc in [
 # ndarray.__pow__ is not quite np.power (`bool_array ** 2` is np.square, int8): the ufunc
 # family implements operator.pow/ipow as NumPy's array_power does.
 Tracer.__pow__ = lambda self, other, mod=None: call(operator.pow, self, other)
-Tracer.__ipow__ = lambda self, other: call(operator.ipow, self, other)
+Tracer.__ipow__ = lambda self, other: call(
+    operator.pow if _immutable(self) else operator.ipow, self, other)
 Tracer.__divmod__ = lambda self, other: call(np.divmod, self, other)
 Tracer.__rdivmod__ = lambda self, other: call(np.divmod, other, self)

@@ -108,8 +108,10 @@ def record_write(tracer) -> None:
     before it is rebound; see :func:`collecting_writes`."""
     if not _state.written or region_depth():
         return
-    while tracer._parent is not None:
+    while isinstance(tracer._parent, type(tracer)):
         tracer = tracer._parent
+    if tracer._parent is not None:
+        return  # a name aliasing arrays under traced conditions (autograph.aliases._Union)
     _state.written[-1][id(tracer)] = (tracer, user_frame())
 
 
