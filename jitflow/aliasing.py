@@ -192,7 +192,9 @@ def _group(dyn, positions: list[int], names) -> Group:
 
 def describe_change(old: MemoryKey | None, new: MemoryKey | None, names, spec) -> str:
     """Why a call's memory key differs from an earlier one, for ``cache_info()``."""
-    dyn_names = [n for n, s in zip(names, spec) if s is None]
+    from jitflow.tracer.trace import is_traced  # (trace imports this module)
+
+    dyn_names = [n for n, s in zip(names, spec) if is_traced(s)]
 
     def words(key: MemoryKey | None) -> str:
         if key is None:

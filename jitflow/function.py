@@ -49,7 +49,7 @@ from jitflow.signature import (
     signature,
 )
 from jitflow.tracer.source import is_internal, user_traceback
-from jitflow.tracer.trace import DYNAMIC, trace
+from jitflow.tracer.trace import DYNAMIC, NUMPY_SCALAR, is_traced, trace
 
 # The concrete jax.Array class (the dispatcher's exact-type check), named without making an
 # array: that would start JAX's backend at import, and a process that forks before its
@@ -264,7 +264,9 @@ class Function(Dispatcher):
                 if type(leaf) is not np.ndarray and isinstance(leaf, np.ndarray):
                     check_subclass(leaf, lambda i=i: leaf_names(in_tree, self._signature)[i],
                                    self.__name__)
-                spec.append(DYNAMIC)
+                # A NumPy scalar and a 0-d array share an aval but not their semantics
+                # (a scalar is immutable): they trace apart.
+                spec.append(NUMPY_SCALAR if isinstance(leaf, np.generic) else DYNAMIC)
                 dyn.append(leaf)
                 jax_out = jax_out or isinstance(leaf, jax.Array)
             elif kind == "static":
@@ -314,7 +316,7 @@ class Function(Dispatcher):
                 if capture_plan.Plan.matches(variant.capture_reqs, capture_key, extra_avals):
                     return variant
         names = leaf_names(in_tree, self._signature)
-        dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
+        dyn_names = [n for n, s in zip(names, spec) if is_traced(s)]
         for a, n in zip(avals, dyn_names):
             check_dtype(a.dtype, f"{self.__name__}() argument {n}")
         self._arity_check(in_tree)
@@ -323,7 +325,7 @@ class Function(Dispatcher):
             changes = capture_plan.Plan.explain(entry.capture_reqs, capture_key, extra_avals)
             reason = "; ".join(changes) or reason
         spec_values = tuple(
-            s if s is DYNAMIC else (s[0], s[1].value if s[0] is Static else s[1]) for s in spec
+            s if is_traced(s) else (s[0], s[1].value if s[0] is Static else s[1]) for s in spec
         )
         fn = self.python_function
         if self._autograph:
@@ -398,7 +400,7 @@ class Function(Dispatcher):
         else:
             in_tree, spec = static[:2]
         names = leaf_names(in_tree, self._signature)
-        dyn_names = [n for n, s in zip(names, spec) if s is DYNAMIC]
+        dyn_names = [n for n, s in zip(names, spec) if is_traced(s)]
         return dyn_names[i] if i < len(dyn_names) else f"#{i}"
 
     def _signature_of(self, args, kwargs):
@@ -413,7 +415,7 @@ class Function(Dispatcher):
 
     def _dyn_names(self, in_tree, spec) -> list[str]:
         names = leaf_names(in_tree, self._signature)
-        return [n for n, s in zip(names, spec) if s is DYNAMIC]
+        return [n for n, s in zip(names, spec) if is_traced(s)]
 
     # -- introspection ------------------------------------------------------------------
 

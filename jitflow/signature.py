@@ -13,7 +13,7 @@ import numpy as np
 
 from jitflow import errors, pytrees
 from jitflow.tracer.avals import AbstractArray, check_dtype, type_string
-from jitflow.tracer.trace import DYNAMIC
+from jitflow.tracer.trace import DYNAMIC, NUMPY_SCALAR, is_traced
 
 
 class Static:
@@ -128,8 +128,9 @@ def describe_leaves(spec, avals) -> list[str]:
     it = iter(avals)
     out = []
     for s in spec:
-        if s is DYNAMIC:
-            out.append(type_string(next(it)))
+        if is_traced(s):
+            scalar = " (a NumPy scalar)" if s is NUMPY_SCALAR else ""
+            out.append(type_string(next(it)) + scalar)
         else:
             value = s[1].value if s[0] is Static else s[1]
             out.append(f"{type(value).__name__} {value!r}")

@@ -20,11 +20,9 @@ from fuzz.runner import check
 SEEDS = range(240)
 
 FINDINGS = {  # ids of /tmp/jf/fuzz-findings.md (issue 10)
-    "F3": "s op= x on a NumPy scalar is in place in jitflow",
 }
 
 KNOWN: dict[int, str] = {  # seed -> finding id (FINDINGS)
-    117: "F3",
 }
 
 

@@ -317,12 +317,12 @@ def test_python_int_through_a_staged_loop_stays_an_int():
 @pytest.mark.parametrize("arg", [np.array(1.5), np.float64(1.5), np.array(2, np.int32),
                                  np.int32(2)])
 def test_a_0d_argument_returned_keeps_its_kind(arg):
-    """NumPy returns the object it was given; an ndarray and a NumPy scalar share one
-    signature, so the call decides."""
+    """NumPy returns the object it was given: a 0-d array stays one, a NumPy scalar one
+    (they trace apart: a scalar is immutable)."""
     for fn in (lambda a: a, lambda a: (a, a + 1), lambda a: a.astype(np.float32),
                lambda a: a.copy(), lambda a: (a[...], np.copy(a))):
         f = jitflow.function(fn)
-        for value in (arg, np.asarray(arg)[()], np.asarray(arg)):  # one compiled entry
+        for value in (arg, np.asarray(arg)[()], np.asarray(arg)):
             expected, got = fn(value), f(value)
             pairs = zip(expected, got) if isinstance(expected, tuple) else [(expected, got)]
             for e, g in pairs:

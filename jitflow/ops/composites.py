@@ -218,6 +218,11 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     """NaN and infinities replaced (real and imaginary parts separately, as NumPy does);
     ``copy=False`` replaces them in ``x`` itself, as NumPy does."""
     t = tracer(x)
+    if not copy and isinstance(x, Tracer) and not x.shape and (x._scalar or x.value.aval.weak):
+        raise errors.InvalidValueError(at_user_line(
+            "np.nan_to_num(x, copy=False) of a NumPy scalar or a Python number, which are "
+            "immutable: 'Unable to avoid copy' (as in NumPy). Use x = np.nan_to_num(x)."
+        ))
     v = t.value
     if v.dtype.kind == "c":
         re, im = ew.apply(ew.real_p, v), ew.apply(ew.imag_p, v)

@@ -356,6 +356,8 @@ def getitem(x, index):
     b = basic_index(entries, x.shape)
     if is_scalar(index, entries):
         return wrap(b.get(x.value), scalar=True)
+    if x._scalar:  # ``s[...]`` of a NumPy scalar: a new array (the scalar is immutable)
+        return wrap(b.get(x.value), array=True)
     # (The trailing ellipsis keeps a 0-d result a view: the fake's memory is never read.)
     layout = views.layout(x)[b.fake_index + (Ellipsis,)]
     return x.make_view(views.Lens(b.get, b.put, layout, key=b))

@@ -252,7 +252,10 @@ def broadcast_to(array, shape, subok=False):
     with numpy_errors():
         layout = np.broadcast_to(views.layout(t), shape)
     shape = layout.shape
-    return views.read_only_view(t, lambda b: sh.broadcast_to(b, shape), "np.broadcast_to", layout)
+    view = views.read_only_view(t, lambda b: sh.broadcast_to(b, shape), "np.broadcast_to", layout)
+    if t._scalar:  # of a NumPy scalar: an array (NumPy makes one), not the scalar's method
+        view._array, view._scalar = True, False
+    return view
 
 
 @implements(np.broadcast_arrays)

@@ -192,6 +192,8 @@ def real(val):
     """The real part: a writable view for complex arrays, the array itself otherwise."""
     if not isinstance(val, Tracer):
         val = wrap(to_value(val))
+    if _python_number(val):
+        return _python_part(val, ew.real_p)
     if val.dtype.kind != "c":
         return val  # NumPy returns the very same array
     return views.view(
@@ -201,11 +203,29 @@ def real(val):
     )
 
 
+def _python_number(val: Tracer) -> bool:
+    return val.value.aval.weak and not val.shape
+
+
+def _python_part(val: Tracer, part) -> Tracer:
+    """``np.real``/``np.imag`` of a Python number: NumPy reads its ``.real``/``.imag``
+    attribute, a Python number again (a Python float for a complex), not an array."""
+    v = val.value
+    if v.dtype.kind == "c":
+        part_value = ew.apply(part, v)
+        v = ew.convert(part_value, part_value.dtype, weak=True)
+    elif part is ew.imag_p:
+        v = ew.full_like(v, 0)
+    return wrap(v)
+
+
 @implements(np.imag)
 def imag(val):
     """The imaginary part: a writable view for complex arrays, read-only zeros otherwise."""
     if not isinstance(val, Tracer):
         val = wrap(to_value(val))
+    if _python_number(val):
+        return _python_part(val, ew.imag_p)
     if val.dtype.kind != "c":
         return views.read_only_view(
             val, lambda base: ew.full_like(base, 0), "np.imag of a real array"

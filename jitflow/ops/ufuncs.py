@@ -23,7 +23,7 @@ from jitflow import errors
 from jitflow.ops import elementwise as ew
 from jitflow.ops import shape as sh
 from jitflow.ops.constants import constant, constant_p, to_value, wrap
-from jitflow.tracer.array import Tracer
+from jitflow.tracer.array import Tracer, immutable_scalar
 from jitflow.tracer.avals import check_dtype
 from jitflow.tracer.context import record_write
 from jitflow.tracer.ir import Value
@@ -258,6 +258,7 @@ def write_out(name: str, target, r: Value, mask: Value | None, casting: str):
                 "assign the result instead."
             )
         )
+    _check_array_out(target)
     if not np.can_cast(r.aval.dtype, target.dtype, casting=casting):
         raise errors.DTypeError(
             at_user_line(
@@ -282,6 +283,14 @@ def write_out(name: str, target, r: Value, mask: Value | None, casting: str):
     return target
 
 
+def _check_array_out(target: Tracer) -> None:
+    """``out=`` a NumPy scalar or a Python number: NumPy's TypeError (they are immutable;
+    in-place operators on them rebind instead and never get here)."""
+    if not target.shape and (target._scalar or target.value.aval.weak):
+        raise immutable_scalar(target, "cannot be an out= argument (return arrays must "
+                                       "be of ArrayType)")
+
+
 def write_out_exact(name: str, out, r: Value, casting: str):
     """``out=`` for functions whose output must have the result's exact shape (matmul,
     ``a @= b``, concatenate): cast as NumPy would and rebind the traced target."""
@@ -293,6 +302,7 @@ def write_out_exact(name: str, out, r: Value, casting: str):
                 f"{type(target).__name__}. Assign the result instead."
             )
         )
+    _check_array_out(target)
     if target.shape != r.shape:
         raise errors.ShapeError(
             at_user_line(

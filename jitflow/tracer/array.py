@@ -75,7 +75,12 @@ class Tracer:
         self._value = new
 
     def make_view(self, lens) -> Tracer:
-        """A view of this array through ``lens`` (an object with get/put)."""
+        """A view of this array through ``lens`` (an object with get/put). A NumPy scalar
+        has no memory to share: its "views" (``s.T``, ``s.real``, ``s.reshape(1)``) are
+        new values, NumPy scalars again when 0-d, as NumPy's scalar methods return."""
+        if self._scalar:
+            value = lens.get(self.value)
+            return Tracer(value, scalar=not value.shape, array=bool(value.shape))
         return Tracer(lens.get(self.value), parent=self, lens=lens)
 
     @property
@@ -151,7 +156,9 @@ class Tracer:
         return _strong(lookup(key)(*inputs, **kwargs))
 
     def __array_function__(self, func, types, args, kwargs):
-        return _strong(call(func, *args, **kwargs))
+        result = call(func, *args, **kwargs)
+        # np.real/np.imag read the ``.real``/``.imag`` attribute: a Python number's is one.
+        return result if func in (np.real, np.imag) else _strong(result)
 
     def __array__(self, dtype=None, copy=None):
         raise errors.TracerConversionError(
@@ -223,6 +230,8 @@ class Tracer:
         return call(operator.getitem, self, index)
 
     def __setitem__(self, index, value):
+        if self._scalar or (self.value.aval.weak and not self.shape):
+            raise immutable_scalar(self, "does not support item assignment")
         call(operator.setitem, self, index, value)
 
     # -- ndarray methods ----------------------------------------------------------------
@@ -274,7 +283,8 @@ class Tracer:
         return call(np.clip, self, min, max, **kw)
 
     def fill(self, value):
-        self[...] = value
+        if not (self._scalar or self.value.aval.weak):  # NumPy fills a scalar's copy
+            self[...] = value
 
     def conj(self):
         """The array itself unless complex, as ``ndarray.conj`` (same object: writes through
@@ -349,6 +359,24 @@ class Tracer:
 
 
 _UFUNC_METHODS = set()  # (ufunc, "reduce"/"accumulate"/...) keys present in the table
+
+
+def immutable_scalar(t: Tracer, what: str) -> errors.InvalidOperandError:
+    """The TypeError NumPy (or Python) raises for a write into a NumPy scalar (an
+    argument like ``np.float64(2.0)``, ``a[0, 0]``, ``a.sum()``) or a Python number: both
+    are immutable."""
+    if t.value.aval.weak:
+        kind = {"b": "bool", "i": "int", "u": "int", "f": "float", "c": "complex"}
+        name = kind[t.dtype.kind]
+    else:
+        name = f"numpy.{t.dtype.type.__name__}"
+    return errors.InvalidOperandError(
+        at_user_line(
+            f"'{name}' object {what} (as in NumPy): a Python number or a NumPy scalar (a "
+            "scalar argument, a[i, j] of an array, a reduction like a.sum()) is immutable. "
+            "Rebind the name (s = s + 1), or make it an array first (s = np.array(s))."
+        )
+    )
 
 # The implementation (in jitflow.ops.constants) that makes a weakly typed tracer strong.
 STRONG = "jitflow.strong"

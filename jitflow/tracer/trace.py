@@ -36,6 +36,25 @@ from jitflow.tracer.verify import IRVerificationError, verify
 DYNAMIC = None  # marks a traced leaf in a leaves spec
 
 
+class _NumpyScalar:
+    """Marks a traced leaf that is a NumPy scalar (``np.float64(2.0)``), not a 0-d array:
+    the two share an aval, but a scalar is immutable (``s /= 2`` rebinds ``s`` with
+    NumPy's promotion; ``s[()] = 1`` raises), so they trace apart."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NUMPY_SCALAR"
+
+
+NUMPY_SCALAR = _NumpyScalar()
+
+
+def is_traced(s) -> bool:
+    """Whether spec entry ``s`` is a traced leaf (an array or a NumPy scalar)."""
+    return s is DYNAMIC or s is NUMPY_SCALAR
+
+
 @dataclasses.dataclass(eq=False)
 class TracedFunction:
     """A traced function: its graph and how to rebuild the Python result from outputs.
@@ -101,25 +120,29 @@ def trace(
     """Trace ``fn`` on arguments ``in_tree.unflatten(leaves)``.
 
     ``spec`` has one entry per leaf: DYNAMIC for traced leaves (taking the next aval from
-    ``avals``) or a ``(type, value)`` pair for static ones. ``memory`` (see
-    :mod:`jitflow.aliasing`) gives arguments their layout and makes arguments that share
-    memory views of one segment, whose avals follow the leaves' in ``avals``.
+    ``avals``; NUMPY_SCALAR for NumPy scalars) or a ``(type, value)`` pair for static
+    ones. ``memory`` (see :mod:`jitflow.aliasing`) gives arguments their layout and makes
+    arguments that share memory views of one segment, whose avals follow the leaves' in
+    ``avals``.
     """
     with new_graph(name) as graph, collecting_effects() as effects, collecting_checks() as checks, \
             captures.tracing(graph) as captured, collecting_writes() as written:
         inputs, leaves = [], []
         dyn = iter(zip(avals, names))
         for s in spec:
-            if s is DYNAMIC:
+            if is_traced(s):
                 aval, label = next(dyn)
-                t = Tracer(add_input(aval, label), array=("leaf", len(leaves)))  # result_kind
+                value = add_input(aval, label)
+                # result_kind: a NumPy scalar argument is one; a 0-d array is the caller's.
+                t = Tracer(value, scalar=True) if s is NUMPY_SCALAR else \
+                    Tracer(value, array=("leaf", len(leaves)))
                 inputs.append(t)
                 leaves.append(t)
             else:
                 leaves.append(s[1])
         with located_at(None):  # the function's prologue: no user line
             memory_views = _memory_views(memory, inputs, avals[len(inputs):], names)
-        leaf_index = [i for i, s in enumerate(spec) if s is DYNAMIC]
+        leaf_index = [i for i, s in enumerate(spec) if is_traced(s)]
         for position, view in memory_views.views.items():
             leaves[leaf_index[position]] = view
         args, kwargs = tree_util.tree_unflatten(in_tree, leaves)
