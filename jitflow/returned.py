@@ -28,8 +28,8 @@ def argument_of(t: Tracer, given: dict) -> int | tuple | None:
     chain = t
     while chain._parent is not None:
         lens = chain._lens
-        if lens.layout is None or getattr(lens.put, "read_only", False):
-            return None
+        if lens.layout is None or getattr(lens.put, "read_only", False) or _traced(lens.key):
+            return None  # a view at a traced index has no static place in memory
         chain = chain._parent
         if id(chain) in given:
             break
@@ -40,6 +40,13 @@ def argument_of(t: Tracer, given: dict) -> int | tuple | None:
     mine, root = views.layout(t), views.layout(chain)
     offset = mine.__array_interface__["data"][0] - root.__array_interface__["data"][0]
     return given[id(chain)], offset, t.shape, mine.strides
+
+
+def _traced(key) -> bool:
+    items = key if isinstance(key, tuple) else (key,)
+    return not all(
+        k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in items
+    )
 
 
 def caller_array(a: np.ndarray, how) -> np.ndarray:
