@@ -218,7 +218,8 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     """NaN and infinities replaced (real and imaginary parts separately, as NumPy does);
     ``copy=False`` replaces them in ``x`` itself, as NumPy does."""
     t = tracer(x)
-    if not copy and isinstance(x, Tracer) and not x.shape and (x._scalar or x.value.aval.weak):
+    if (not copy and isinstance(x, Tracer) and not x.shape and np.issubdtype(x.dtype, np.inexact)
+            and (x._scalar or x.value.aval.weak)):  # NumPy returns non-inexact input as is
         raise errors.InvalidValueError(at_user_line(
             "np.nan_to_num(x, copy=False) of a NumPy scalar or a Python number, which are "
             "immutable: 'Unable to avoid copy' (as in NumPy). Use x = np.nan_to_num(x)."
