@@ -43,10 +43,9 @@ def argument_of(t: Tracer, given: dict) -> int | tuple | None:
 
 
 def _traced(key) -> bool:
-    items = key if isinstance(key, tuple) else (key,)
-    return not all(
-        k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in items
-    )
+    """Whether a view was made at a traced index (``BasicIndex.dynamic``): its place in
+    memory is only known at run time, so it is returned as a copy."""
+    return bool(getattr(key, "dynamic", None))
 
 
 def caller_array(a: np.ndarray, how) -> np.ndarray:
